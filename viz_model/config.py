@@ -53,9 +53,9 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
-def preset(name: str, src_vocab_size: int, tgt_vocab_size: int, **overrides: Any) -> ModelConfig:
-    """Build a config from a named preset (see PRESETS) for the given vocabulary sizes."""
-    if name not in PRESETS:
-        raise KeyError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}")
-    kw = {**PRESETS[name], **overrides}
-    return ModelConfig(src_vocab_size=src_vocab_size, tgt_vocab_size=tgt_vocab_size, name=kw.pop("name", name), **kw)
+def preset(preset_name: str, src_vocab_size: int, tgt_vocab_size: int, **overrides: Any) -> ModelConfig:
+    """Build a config from a named preset (see PRESETS) for the given vocabulary sizes; overrides may set `name`."""
+    if preset_name not in PRESETS:
+        raise KeyError(f"unknown preset {preset_name!r}; choose from {sorted(PRESETS)}")
+    kw = {"name": preset_name, **PRESETS[preset_name], **overrides}
+    return ModelConfig(src_vocab_size=src_vocab_size, tgt_vocab_size=tgt_vocab_size, **kw)

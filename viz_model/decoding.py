@@ -23,7 +23,7 @@ class DecodeSettings:
     temperature: float = 0.0
     top_k: int = 0  # 0: the whole vocabulary
     seed: int = 0
-    max_new_tokens: int = 80
+    max_new_tokens: int = 100  # the cap on generated tokens (the app and CLI default)
 
     def __post_init__(self) -> None:
         if not (0.0 <= self.temperature <= 10.0):
@@ -95,6 +95,8 @@ def generate(
     if model.has_encoder:
         src = src.to(device)
         src_mask = padding_mask(src, pad_id)
+        if bool(src_mask.all()):
+            src_mask = None  # a batch of one has no padding to mask
         memory = model.encode(src, src_mask, enc_rec)
     cache = model.new_cache()
     inputs, chosen, steps = [bos_id], [], []
@@ -112,6 +114,8 @@ def generate(
             break
         inputs.append(nxt)
     records = {**(enc_rec.tensors if enc_rec else {}), **stitch(steps)}
+    if record:
+        records["probs"] = torch.softmax(records["logits"].float(), dim=-1)
     return inputs, chosen, records
 
 

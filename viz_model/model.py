@@ -29,7 +29,7 @@ class Recorder:
         self.tensors: dict[str, Tensor] = {}
 
     def __call__(self, name: str, value: Tensor) -> None:
-        self.tensors[name] = value.detach()
+        self.tensors[name] = value.detach() if value.requires_grad else value
 
 
 def _record(rec: Recorder | None, name: str, value: Tensor) -> None:
@@ -121,11 +121,14 @@ class MultiHeadAttention(nn.Module):
         (static_kv=True) computes them from the encoder output once and reuses them. Keys and values are recorded
         only when computed, so stitched decoding records equal a full pass.
         """
-        q = self._split(self.w_q(x))
+        # F.linear on the modules' parameters: the same maths as calling them, without per-call module overhead,
+        # which dominates one-token decoding steps of a model this small.
+        q = self._split(F.linear(x, self.w_q.weight, self.w_q.bias))
         if cache is not None and static_kv and cache.k is not None:
             k, v = cache.k, cache.v
         else:
-            k_new, v_new = self._split(self.w_k(kv)), self._split(self.w_v(kv))
+            k_new = self._split(F.linear(kv, self.w_k.weight, self.w_k.bias))
+            v_new = self._split(F.linear(kv, self.w_v.weight, self.w_v.bias))
             _record(rec, f"{name}.k", k_new)
             _record(rec, f"{name}.v", v_new)
             if cache is None:
@@ -138,7 +141,7 @@ class MultiHeadAttention(nn.Module):
                 cache.k, cache.v = k, v
         scores, weights, heads = attention(q, k, v, mask)
         b, h, t, dk = heads.shape
-        out = self.w_o(heads.transpose(1, 2).reshape(b, t, h * dk))
+        out = F.linear(heads.transpose(1, 2).reshape(b, t, h * dk), self.w_o.weight, self.w_o.bias)
         _record(rec, f"{name}.q", q)
         _record(rec, f"{name}.scores", scores)
         _record(rec, f"{name}.weights", weights)
@@ -159,9 +162,9 @@ class FeedForward(nn.Module):
         self.w_2 = nn.Linear(d_ff, d_model)
 
     def forward(self, x: Tensor, rec: Recorder | None, name: str) -> Tensor:
-        pre = self.w_1(x)  # (B, T, d_ff)
+        pre = F.linear(x, self.w_1.weight, self.w_1.bias)  # (B, T, d_ff)
         hidden = F.relu(pre)
-        out = self.w_2(hidden)
+        out = F.linear(hidden, self.w_2.weight, self.w_2.bias)
         _record(rec, f"{name}.pre", pre)
         _record(rec, f"{name}.hidden", hidden)
         _record(rec, f"{name}.out", out)
@@ -177,8 +180,9 @@ class AddNorm(nn.Module):
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: Tensor, sub: Tensor, rec: Recorder | None, name: str) -> Tensor:
-        resid = x + self.dropout(sub)
-        normed = self.norm(resid)
+        resid = x + (self.dropout(sub) if self.training else sub)
+        n = self.norm
+        normed = F.layer_norm(resid, n.normalized_shape, n.weight, n.bias, n.eps)
         _record(rec, f"{name}.resid", resid)
         _record(rec, f"{name}.normed", normed)
         return normed
@@ -302,16 +306,18 @@ class Transformer(nn.Module):
         With `cache` (one LayerCache per layer, filled by earlier calls) only the new positions are computed.
         """
         n = tgt.size(1)
-        self_mask = causal_mask(n, start + n, device=tgt.device)
+        # One new position attends to every earlier one: its causal mask would mask nothing.
+        self_mask = None if n == 1 else causal_mask(n, start + n, device=tgt.device)
         if tgt_pad_mask is not None:
-            self_mask = self_mask & tgt_pad_mask
+            self_mask = tgt_pad_mask if self_mask is None else self_mask & tgt_pad_mask
         x = self.embed(tgt, "tgt", rec, start)
         for i, layer in enumerate(self.decoder_layers):
             x = layer(x, memory, self_mask, src_mask, rec, f"decoder.{i}", cache[i] if cache is not None else None)
         _record(rec, "decoder.output", x)
         logits = self.unembed(x)
         _record(rec, "logits", logits)
-        _record(rec, "probs", torch.softmax(logits.float(), dim=-1))
+        if rec is not None and cache is None:  # cached decoding adds probs once, after stitching its steps
+            rec("probs", torch.softmax(logits.float(), dim=-1))
         return logits
 
     def forward(

@@ -19,7 +19,7 @@ PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<s>", "</s>"
 SPECIALS = (PAD, UNK, BOS, EOS)
 
 MAX_INPUT_CHARS = 1000  # longer input is refused outright
-MAX_SOURCE_TOKENS = 48  # longer input is truncated to this many word tokens, with a notice
+MAX_SOURCE_TOKENS = 64  # longer input is truncated to this many word tokens, with a notice
 
 
 def lang_tag(lang: str) -> str:

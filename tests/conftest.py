@@ -1,0 +1,37 @@
+"""Shared fixtures: a tiny random engine (fast, no checkpoint) and the shipped default engine.
+
+Set VIZ_TEST_DEVICE=cuda to run the model tests on a GPU (CUDA-only tests skip themselves without one).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from viz_model import grammar
+from viz_model.config import preset
+from viz_model.data import make_vocabs
+from viz_model.engine import Engine
+from viz_model.model import Transformer
+
+DEVICE = os.environ.get("VIZ_TEST_DEVICE", "cpu")
+
+
+def make_tiny_engine(n_encoder_layers: int = 2, seed: int = 0) -> Engine:
+    torch.manual_seed(seed)
+    src, tgt = make_vocabs(list(grammar.LANGUAGES))
+    cfg = preset("tiny", len(src), len(tgt), n_encoder_layers=n_encoder_layers, name="tiny-test")
+    return Engine(Transformer(cfg).to(DEVICE).eval(), src, tgt, dict(grammar.LANGUAGES), {})
+
+
+@pytest.fixture(scope="session")
+def tiny_engine() -> Engine:
+    return make_tiny_engine()
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The shipped default model (viz_model/checkpoints/default)."""
+    return Engine.load(device=DEVICE)
