@@ -22,8 +22,8 @@ from __future__ import annotations
 import functools
 import itertools
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 LANGUAGES: dict[str, str] = {"es": "Spanish", "zh": "Chinese (Simplified)"}
 
@@ -350,7 +350,7 @@ _VERBS_SRC = [
     "see sees saw|ver|看见||看不见|human animal|human animal thing plant place||",
     "hear hears heard|oír|听见||听不见|human animal|human animal||",
     "watch watches watched|mirar|看|||human animal|human animal||",
-    "eat eats ate|comer|吃|||human -baby animal|food||",
+    "eat eats ate|comer|吃|||human -baby animal|food -soup||",
     "drink drinks drank|beber|喝|||human -baby animal|drink||",
     "read reads read|leer|看|||adult child|book newspaper letter||",
     "write writes wrote|escribir|写|||adult child|book letter||",
@@ -746,7 +746,6 @@ def en_sentence(s: Sentence) -> list[str]:
 # Spanish
 # ----------------------------------------------------------------------------------------------------------------
 
-_F = frozenset
 _E: frozenset[int] = frozenset()
 
 
@@ -843,7 +842,7 @@ def _es_verb(cl: Clause, person: int) -> tuple[str, frozenset[int]]:
     return cl.verb.es[t][person], _s(ix["v"], ix.get("aux"))
 
 
-def es_vp(cl: Clause, subj: NP | None, clitic_first: bool = True) -> list:
+def es_vp(cl: Clause, subj: NP | None) -> list:
     """[no] [clitic] verb complements — the Spanish verb phrase after the subject."""
     person = 2 if subj is None else subj.person
     out = []
@@ -1079,7 +1078,7 @@ def _det_weight(d: str, table: dict) -> float:
 _TABLES = {"subj": _SUBJ_DET_W, "obj": _OBJ_DET_W, "loc": _LOC_DET_W}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _det_choices(n: Noun, role: str, forbid: tuple) -> tuple[tuple[str, ...], tuple[float, ...]]:
     table = _TABLES[role]
     dets = [d for d in n.dets if d not in forbid and _det_weight(d, table) > 0]
@@ -1087,7 +1086,7 @@ def _det_choices(n: Noun, role: str, forbid: tuple) -> tuple[tuple[str, ...], tu
     return tuple(dets), tuple(itertools.accumulate(ws))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _np_pool(nouns: tuple, role: str, forbid: tuple, avoid: Noun | None) -> tuple[Noun, ...]:
     return tuple(n for n in nouns if n is not avoid and _det_choices(n, role, forbid)[0])
 
@@ -1108,7 +1107,7 @@ def simple_np(rng: random.Random, nouns: Sequence[Noun], role: str, adj_p: float
     n = rng.choice(pool)
     dets, cum = _det_choices(n, role, tuple(forbid))
     det = rng.choices(dets, cum_weights=cum)[0]
-    pl = _plural_for(rng, n, det)
+    pl = role != "loc" and _plural_for(rng, n, det)
     adjs: tuple = ()
     if det not in POSS and rng.random() < adj_p:
         cands = ATTR_ADJS[n.en]
@@ -1162,40 +1161,56 @@ def loc_phrase(rng: random.Random, options: Sequence[tuple[str, str]], size: int
 _COP_LOCS = tuple(k for k in LOCS if k not in WATER)
 
 
-def make_rel(rng: random.Random, head: NP) -> Rel | None:
+_ANIMAL_OBJ = {"drink": "water milk", "eat": "meat fish bread cheese apple egg"}
+
+
+def _objects(v: Verb, subj: NP | None) -> tuple[Noun, ...]:
+    """Objects of v that make sense for this subject (cats drink water or milk, not tea)."""
+    if subj is not None and v.en[0] in _ANIMAL_OBJ and (
+            subj.animacy == "animal" or any(p.animacy == "animal" for p in subj.parts or ())):
+        return _nouns(_ANIMAL_OBJ[v.en[0]])
+    return v.obj
+
+
+def make_rel(rng: random.Random, head: NP, avoid_verb: Verb | str | None = None) -> Rel | None:
     """A relative clause for `head` (a noun with determiner 'the'), or None if none fits."""
     n = head.noun
     r = rng.random()
     if r < 0.45:  # object relative: "the cat that the woman sees"
-        vs = [v for v in TRANS if n in v.obj and "norel" not in v.flags]
+        vs = [v for v in TRANS if n in v.obj and "norel" not in v.flags and v is not avoid_verb]
         if not vs:
             return None
         v = rng.choice(vs)
         if v.human_subj() and rng.random() < 0.25:
             subj = _pron(rng, "subj")
         else:
-            subj = simple_np(rng, v.subj, "subj", adj_p=0.15, forbid=("that", "those"), avoid=n)
+            subjs = v.subj
+            if v.en[0] in _ANIMAL_OBJ and n not in _nouns(_ANIMAL_OBJ[v.en[0]]):
+                subjs = tuple(x for x in v.subj if x.cls == "human")
+            subj = simple_np(rng, subjs, "subj", adj_p=0.15, forbid=("that", "those"), avoid=n)
         cl = Clause("tr", subj=subj, verb=v, obj=None, tense=_tense(rng, v, subj, allow_fut=False))
         return Rel("obj", cl)
     if r < 0.75:  # subject relative, transitive: "the man who reads the book"
-        vs = [v for v in TRANS if n in v.subj and "norel" not in v.flags]
+        vs = [v for v in TRANS if n in v.subj and "norel" not in v.flags and v is not avoid_verb]
         if not vs:
             return None
         v = rng.choice(vs)
         if v.human_obj() and rng.random() < 0.2:
             obj = _pron(rng, "obj")
         else:
-            obj = simple_np(rng, v.obj, "obj", adj_p=0.15, forbid=("a", "one"), avoid=n)
+            obj = simple_np(rng, _objects(v, head), "obj", adj_p=0.15, forbid=("a", "one"), avoid=n)
         cl = Clause("tr", verb=v, obj=obj, tense=_tense(rng, v, head, allow_fut=False))
         return Rel("subj", cl)
     if r < 0.9:  # subject relative, intransitive with a place: "the dog that sleeps under the table"
-        vs = [v for v in INTRANS if n in v.subj]
+        vs = [v for v in INTRANS if n in v.subj and v is not avoid_verb]
         if not vs:
             return None
         v = rng.choice(vs)
         loc = loc_phrase(rng, v.locs, n.size) if rng.random() < 0.75 else None
         return Rel("subj", Clause("intr", verb=v, loc=loc, tense=_tense(rng, v, head, allow_fut=False)))
     # "the book that is on the table"
+    if "fixed" in n.flags or avoid_verb == "be":
+        return None
     loc = loc_phrase(rng, _COP_LOCS, n.size)
     if loc is None or loc.np.noun is n:
         return None
@@ -1203,7 +1218,7 @@ def make_rel(rng: random.Random, head: NP) -> Rel | None:
 
 
 def full_np(rng: random.Random, nouns: Sequence[Noun], role: str, rel_p: float, pron_p: float = 0.0,
-            coord_p: float = 0.0, avoid: Noun | None = None, forbid=()) -> NP:
+            coord_p: float = 0.0, avoid: Noun | None = None, forbid=(), avoid_verb: Verb | str | None = None) -> NP:
     """Noun phrase in a main clause: maybe a pronoun, a coordination, or a noun with a relative clause."""
     r = rng.random()
     if r < pron_p:
@@ -1218,7 +1233,7 @@ def full_np(rng: random.Random, nouns: Sequence[Noun], role: str, rel_p: float, 
         if cands:
             n = rng.choice(cands)
             head = NP(n, "the", _plural_for(rng, n, "the"))
-            rel = make_rel(rng, head)
+            rel = make_rel(rng, head, avoid_verb)
             if rel is not None:
                 head.rel = rel
                 return head
@@ -1238,9 +1253,7 @@ def make_clause(rng: random.Random, kind: str, rel_p: float, neg_p: float, allow
         if ("noneg" in v.flags and neg) or ("noq" in v.flags and question):
             return None
         pron_p = 0.22 if (allow_pron_subj and v.human_subj()) else 0.0
-        subj = full_np(rng, v.subj, "subj", rel_p, pron_p=pron_p, coord_p=coord_p)
-        if subj.parts and any(p.noun not in v.subj for p in subj.parts):
-            return None
+        subj = full_np(rng, v.subj, "subj", rel_p, pron_p=pron_p, coord_p=coord_p, avoid_verb=v)
         avoid = subj.noun
         forbid: tuple = ("a", "one") if neg else ()
         if "stative" in v.flags:
@@ -1248,20 +1261,19 @@ def make_clause(rng: random.Random, kind: str, rel_p: float, neg_p: float, allow
         if v.human_obj() and rng.random() < 0.12:
             obj = _pron(rng, "obj", avoid=subj)
         else:
-            obj = full_np(rng, v.obj, "obj", 0.0 if (subj.rel or "stative" in v.flags) else rel_p,
-                          coord_p=coord_p, avoid=avoid,
+            obj = full_np(rng, _objects(v, subj), "obj", 0.0 if (subj.rel or "stative" in v.flags) else rel_p,
+                          coord_p=coord_p, avoid=avoid, avoid_verb=v,
                           forbid=forbid)
         return Clause("tr", subj, v, obj, tense=_tense(rng, v, subj), neg=neg)
     if kind == "intr":
         v = rng.choice(INTRANS)
         pron_p = 0.2 if (allow_pron_subj and v.human_subj()) else 0.0
-        subj = full_np(rng, v.subj, "subj", rel_p, pron_p=pron_p, coord_p=coord_p)
-        if subj.parts and any(p.noun not in v.subj for p in subj.parts):
-            return None
+        subj = full_np(rng, v.subj, "subj", rel_p, pron_p=pron_p, coord_p=coord_p, avoid_verb=v)
         loc = loc_phrase(rng, v.locs, subj.size) if rng.random() < 0.7 else None
         return Clause("intr", subj, v, loc=loc, tense=_tense(rng, v, subj), neg=neg)
     if kind == "cop_loc":
-        subj = full_np(rng, _MOVABLE, "subj", rel_p, pron_p=0.15 if allow_pron_subj else 0.0, coord_p=coord_p)
+        subj = full_np(rng, _MOVABLE, "subj", rel_p, pron_p=0.15 if allow_pron_subj else 0.0, coord_p=coord_p,
+                       avoid_verb="be")
         loc = loc_phrase(rng, _COP_LOCS, subj.size)
         if loc is None:
             return None
@@ -1304,7 +1316,9 @@ def make_sentence(rng: random.Random) -> Sentence | None:
     if r < 0.72:
         kind = rng.choices(_KINDS, (40, 25, 18, 17))[0]
         cl = make_clause(rng, kind, rel_p=0.25, neg_p=0.0, coord_p=0.04, question=True)
-        return Sentence("yn", [cl]) if cl else None
+        if cl is None or (cl.subj.pron is not None and cl.subj.pron.key == "i"):   # no "do i ...?"
+            return None
+        return Sentence("yn", [cl])
     if r < 0.86:
         return make_wh(rng)
     # clause coordination
@@ -1336,22 +1350,22 @@ def make_wh(rng: random.Random) -> Sentence | None:
     r = rng.random()
     if r < 0.35:  # where
         if rng.random() < 0.55:
-            subj = full_np(rng, _MOVABLE, "subj", 0.15)
+            subj = full_np(rng, _MOVABLE, "subj", 0.15, avoid_verb="be")
             return Sentence("where", [Clause("cop_loc", subj, tense=rng.choices(("pres", "past", "fut"),
                                                                                    (6, 3, 2))[0])])
         v = rng.choice([v for v in INTRANS if v.locs])
-        subj = full_np(rng, v.subj, "subj", 0.15)
+        subj = full_np(rng, v.subj, "subj", 0.15, avoid_verb=v)
         return Sentence("where", [Clause("intr", subj, v, tense=rng.choice(("pres", "fut")))])
     if r < 0.65:  # what
         v = rng.choice([v for v in TRANS if any(n.cls not in ("human",) for n in v.obj)])
-        subj = full_np(rng, v.subj, "subj", 0.2)
+        subj = full_np(rng, v.subj, "subj", 0.2, avoid_verb=v)
         return Sentence("what", [Clause("tr", subj, v, None, tense=_tense(rng, v, subj))])
     if r < 0.85:  # who (subject)
         v = rng.choice([v for v in TRANS if v.human_subj() and "noq" not in v.flags])
-        obj = full_np(rng, v.obj, "obj", 0.2, forbid=("a", "one", "bare"))
+        obj = full_np(rng, v.obj, "obj", 0.2, forbid=("a", "one", "bare"), avoid_verb=v)
         return Sentence("who_s", [Clause("tr", None, v, obj, tense=_tense(rng, v, None))])
     v = rng.choice([v for v in TRANS if v.human_obj()])
-    subj = full_np(rng, v.subj, "subj", 0.2)
+    subj = full_np(rng, v.subj, "subj", 0.2, avoid_verb=v)
     return Sentence("who_o", [Clause("tr", subj, v, None, tense=_tense(rng, v, subj))])
 
 
@@ -1462,8 +1476,12 @@ def _es_vocab() -> set[str]:
             out.add(_adj_es(a, n.g, False))
             if n.en_pl:
                 out.add(_adj_es(a, n.g, True))
-        if any(NOUNS[ne].g == "m" for ne in a.nouns):
-            out.add(_adj_es(a, "m", True))  # coordinated subjects ("el café y el té están fríos")
+        # coordinated subjects: "el café y la leche están fríos", "la leche y la sopa están frías"
+        genders = [NOUNS[ne].g for ne in a.nouns]
+        if len(genders) >= 2 and "m" in genders:
+            out.add(_adj_es(a, "m", True))
+        if genders.count("f") >= 2:
+            out.add(_adj_es(a, "f", True))
     for w in PREPS.values():
         out.update(w)
     for p in PRONOUNS:
@@ -1490,8 +1508,8 @@ def _es_vocab() -> set[str]:
 
 
 def _zh_vocab() -> set[str]:
-    out = {"。", "，", "？", "的", "了", "吗", "很", "不", "没有", "会", "不会", "在", "是", "和", "但是", "哪里", "什么",
-           "谁", "这", "那", "这些", "那些"}
+    out = {"。", "，", "？", "的", "了", "吗", "很", "不", "没有", "会", "不会", "在", "是", "和", "但是",
+           "哪里", "什么", "谁", "这", "那", "这些", "那些"}
     out.update(NUM_ZH.values())
     out.update(POSS_ZH.values())
     out.update(_LOC_ZH.values())
