@@ -125,7 +125,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--warmup", type=int, default=600)
     ap.add_argument("--label-smoothing", type=float, default=0.1)
     ap.add_argument("--eval-every", type=int, default=500)
-X
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch CPU threads (0: torch's default); 1 is robust on a shared 2-core machine")
     ap.add_argument("--device", default="auto")
     args = ap.parse_args(argv)
     args.argv = list(argv) if argv is not None else sys.argv[1:]
