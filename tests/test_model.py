@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 import torch
@@ -11,8 +12,6 @@ from torch import nn
 
 from viz_model.config import ModelConfig, preset
 from viz_model.model import Recorder, Transformer, causal_mask, padding_mask, sinusoidal_positions
-
-import os
 
 DEVICE = os.environ.get("VIZ_TEST_DEVICE", "cpu")
 

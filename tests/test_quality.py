@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from viz_model.data import load_examples
 from viz_model.engine import DEFAULT_CHECKPOINT
 from viz_model.evaluate import HELDOUT_FILE, alignment_error, exact_match
-from viz_model.data import load_examples
 
 SAMPLE = 300  # of the held-out sentences, per language; the README's table uses all of them
 

@@ -17,7 +17,7 @@ def attention_entropy(weights: np.ndarray, bits: bool = True) -> np.ndarray:
 
 
 def max_weight(weights: np.ndarray) -> np.ndarray:
-    """Mean over query rows of the largest weight in the row (1 = every row looks at one token). (..., H, Q, K) -> (..., H)"""
+    """Mean over query rows of each row's largest weight (1: rows look at one token). (..., H, Q, K) -> (..., H)"""
     return weights.max(-1).mean(-1).astype(np.float32)
 
 

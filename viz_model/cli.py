@@ -40,7 +40,7 @@ def notices(trace: Trace) -> list[str]:
 
 
 def json_summary(trace: Trace, vocab: Sequence[str]) -> dict[str, Any]:
-    """The CLI's --json contract: tokens, output, model, attention per kind [layer][head][query][key], top-5 per step."""
+    """The --json contract: tokens, output, model, attention per kind [layer][head][query][key], top-5 per step."""
     d = trace.meta["model"]
     return {
         "source_tokens": list(trace.source_tokens),

@@ -86,8 +86,9 @@ class Engine:
 
     def check_language(self, lang: str) -> str:
         if lang not in self.languages:
-            raise InputError("language", f"Unknown target language {lang!r}; choose one of {', '.join(self.languages)}.",
-                             lang=lang, choices=", ".join(self.languages))
+            choices = ", ".join(self.languages)
+            raise InputError("language", f"Unknown target language {lang!r}; choose one of {choices}.",
+                             lang=lang, choices=choices)
         return lang
 
     def source_ids(self, tok: Tokenized, lang: str) -> list[int]:

@@ -91,7 +91,8 @@ def evaluate(engine: Engine, examples: Sequence[grammar.Example]) -> dict[str, A
 
 def format_report(m: dict[str, Any]) -> str:
     lines = [f"Held-out sentences: {m['n_sentences']} (never seen in training)", "",
-             "| language | exact match | AER per decoder layer (head-averaged) | best layer | best head (layer, head) |",
+             "| language | exact match | AER per decoder layer (head-averaged) | best layer | best head (layer, head) "
+             "|",
              "|---|---|---|---|---|"]
     for lang, r in m["languages"].items():
         a = r["aer"]

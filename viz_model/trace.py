@@ -13,7 +13,7 @@ dimension removed. A model with only an encoder or only a decoder simply lacks t
     {stack}.{l}.{attn}.q          (H, N, dk)  queries; attn is self_attn (both stacks) or cross_attn (decoder)
     {stack}.{l}.{attn}.k          (H, K, dk)  keys   (K = N for self_attn, K = S for cross_attn)
     {stack}.{l}.{attn}.v          (H, K, dk)  values
-    {stack}.{l}.{attn}.scores     (H, N, K)   Q Kᵀ / √dk, masked entries -inf (decoder self_attn: the causal upper triangle)
+    {stack}.{l}.{attn}.scores     (H, N, K)   Q Kᵀ / √dk; masked entries -inf (decoder self_attn: causal upper triangle)
     {stack}.{l}.{attn}.weights    (H, N, K)   softmax of the scores; rows are queries and sum to 1; masked entries 0
     {stack}.{l}.{attn}.head_out   (H, N, dk)  weights @ V per head
     {stack}.{l}.{attn}.out        (N, D)      heads concatenated, times W_O
@@ -29,7 +29,7 @@ dimension removed. A model with only an encoder or only a decoder simply lacks t
     logits                        (T, V)      unembedding of decoder.output; row t scores the token after position t
     probs                         (T, V)      softmax(logits) at temperature 1, over the full target vocabulary
     lens.{l}.probs                (T, V)      logit lens: decoder layer l's output through the unembedding, softmax
-                                              (post-LN: each layer's output is already normalised; the last equals probs)
+                                              (post-LN: layer outputs are already normalised; the last equals probs)
     src.ids                       (S,)        int64 source token ids
     tgt.ids                       (T,)        int64 decoder input ids
     next.ids                      (T,)        int64 the token chosen after each position (tgt.ids[1:] + the last one)

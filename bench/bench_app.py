@@ -1,0 +1,172 @@
+"""App benchmark, per page: a rerun after a new sentence, bytes of figure data, Enter-to-updated in Chromium.
+
+    python bench/bench_app.py [--runs 8] [--no-browser]
+
+1. Server side (Streamlit AppTest, in process): the model is loaded and warm; each run types a sentence never seen
+   before, so the trace is not cached. Reported: median and p90 ms of that rerun, per page.
+2. Bytes: the Plotly figure specs the page sends (JSON in the protobuf), summed per page; for the attention page also
+   bytes per attention value of the all-heads grid.
+3. Browser: `streamlit run app.py` on 127.0.0.1 and headless Chromium (Playwright, /usr/bin/chromium): type a new
+   sentence, press Enter, and time until the app has finished running and every chart that shows tokens shows the new
+   ones. Median of the runs.
+Targets (2-core machine): rerun <= 100 ms, Enter-to-updated <= 1 s, grid <= 6 bytes per attention value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from viz_model import grammar  # noqa: E402
+
+PAGES = ["overview", "embeddings", "positional", "attention", "ffn", "output"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+
+
+def sentences(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [grammar.detokenize(grammar.sample(rng).source, "en") for _ in range(n)]
+
+
+def p90(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=10)[-1] if len(xs) > 1 else xs[0]
+
+
+def server_side(runs: int) -> dict[str, dict]:
+    from streamlit.testing.v1 import AppTest
+
+    out = {}
+    for i, page in enumerate(PAGES):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        if page != "overview":
+            at.switch_page(f"pages/{page}.py")
+            at.run()
+        assert not at.exception, at.exception
+        times = []
+        for text in sentences(runs, seed=100 + i):
+            at.text_input(key="w_q").set_value(text)
+            t0 = time.perf_counter()
+            at.run()
+            times.append((time.perf_counter() - t0) * 1000)
+            assert not at.exception, at.exception
+        specs = [c.proto.spec for c in at.get("plotly_chart")]
+        row = {"median_ms": statistics.median(times), "p90_ms": p90(times), "figures": len(specs),
+               "figure_bytes": sum(len(s.encode()) for s in specs)}
+        if page == "attention":
+            grid = [json.loads(s) for s in specs if _is_grid(json.loads(s))]
+            if grid:
+                z = grid[0]["data"][0]["z"]
+                n_values = _n_values(z)
+                row["grid_bytes_per_value"] = len(json.dumps(grid[0]).encode()) / n_values
+                row["grid_spec_bytes_per_value"] = min(len(s.encode()) for s in specs if _is_grid(json.loads(s))) \
+                    / n_values
+        out[page] = row
+    return out
+
+
+def _is_grid(fig: dict) -> bool:
+    shapes = fig.get("layout", {}).get("shapes") or []
+    return bool(shapes) and shapes[0].get("type") == "path" and fig["data"][0].get("type") == "heatmap"
+
+
+def _n_values(z) -> int:
+    if isinstance(z, dict):
+        return math.prod(int(x) for x in str(z["shape"]).split(","))  # "48, 72" -> 48*72
+    return sum(len(r) for r in z)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+SIGNATURE_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify([
+    (g.layout && g.layout.xaxis && g.layout.xaxis.ticktext) || null,
+    (g.layout && g.layout.yaxis && g.layout.yaxis.ticktext) || null,
+    (g.layout && g.layout.annotations || []).map(a => a.text)])).join('|')"""
+
+IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]')"""
+
+
+def browser(runs: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+                             "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.1)
+        out = {}
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            page = b.new_page(viewport={"width": 1400, "height": 1100})
+            for i, name in enumerate(PAGES):
+                url = base + ("/" if name == "overview" else f"/{name}")
+                page.goto(url)
+                page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+                page.wait_for_function(IDLE_JS, timeout=60_000)
+                times = []
+                for text in sentences(runs, seed=500 + i):
+                    before = page.evaluate(SIGNATURE_JS)
+                    box = page.get_by_label("Sentence", exact=False).first
+                    box.fill(text)
+                    t0 = time.perf_counter()
+                    box.press("Enter")
+                    page.wait_for_function(f"() => ({SIGNATURE_JS})() !== {json.dumps(before)}", timeout=30_000)
+                    page.wait_for_function(IDLE_JS, timeout=30_000)
+                    times.append((time.perf_counter() - t0) * 1000)
+                out[name] = statistics.median(times)
+            b.close()
+        return out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=8)
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args()
+    srv = server_side(args.runs)
+    web = {} if args.no_browser or not Path("/usr/bin/chromium").exists() else browser(args.runs)
+    print("| page | rerun median ms | rerun p90 ms | figures | figure bytes | Enter-to-updated ms |")
+    print("|---|---|---|---|---|---|")
+    for page in PAGES:
+        r = srv[page]
+        w = f"{web[page]:.0f}" if page in web else "n/a"
+        print(f"| {page} | {r['median_ms']:.0f} | {r['p90_ms']:.0f} | {r['figures']} | {r['figure_bytes']:,} | {w} |")
+    a = srv["attention"]
+    if "grid_bytes_per_value" in a:
+        print(f"\nattention grid: {a['grid_spec_bytes_per_value']:.2f} bytes per attention value as sent "
+              f"(Streamlit's spec), {a['grid_bytes_per_value']:.2f} re-serialised")
+
+
+if __name__ == "__main__":
+    main()
