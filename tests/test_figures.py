@@ -5,6 +5,8 @@ The figures' data is read back from their JSON (base64 float32) and compared wit
 
 from __future__ import annotations
 
+import html
+
 import base64
 import json
 import time
@@ -24,6 +26,10 @@ SRC = ("<2es>", "the", "cat", "sees", "the", "dog", "</s>")
 TGT = ("<s>", "el", "gato", "ve", "al", "perro")
 VOCAB = ["<pad>", "<s>", "</s>", "el", "gato", "ve", "al", "perro", "la", "casa"] + [f"w{i}" for i in range(20)]
 
+
+
+def esc(tokens):
+    return [html.escape(t, quote=False) for t in tokens]
 
 def _softmax_rows(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(-1, keepdims=True))
@@ -131,10 +137,10 @@ def test_attention_heatmap_data_equals_trace(tr, kind, head):
     np.testing.assert_allclose(z, expected, rtol=1e-6, atol=1e-7)
     assert json.loads(fig.to_json())["data"][0]["z"]["dtype"] == "f4"
     q_tokens, k_tokens = tr.attention_tokens(kind)
-    assert list(fig.layout.xaxis.ticktext) == list(k_tokens)
-    assert list(fig.layout.yaxis.ticktext) == list(q_tokens)
+    assert list(fig.layout.xaxis.ticktext) == esc(k_tokens)  # "<s>" would be read as HTML by Plotly
+    assert list(fig.layout.yaxis.ticktext) == esc(q_tokens)
     assert fig.layout.yaxis.autorange == "reversed"
-    assert tuple(fig.data[0].customdata[0][2][:2]) == (q_tokens[0], k_tokens[2])
+    assert tuple(fig.data[0].customdata[0][2][:2]) == (esc(q_tokens)[0], esc(k_tokens)[2])
 
 
 def test_attention_heatmap_scores_masked_nan_and_diverging(tr):
@@ -211,7 +217,8 @@ def test_attention_grid_hover_tokens(tr):
     fig = figures.attention_grid(tr, "decoder_self", hover_tokens=True)
     L, H, Q, K = tr.attention_stack("decoder_self").shape
     assert len(set(fig.data[0].x)) == H * K and len(set(fig.data[0].y)) == L * Q  # categories never merge
-    assert fig.data[0].x[K + 2] == f"H1 2 {tr.target_tokens[2]}" and fig.data[0].y[Q] == f"L1 0 {tr.target_tokens[0]}"
+    tgt = esc(tr.target_tokens)
+    assert fig.data[0].x[K + 2] == f"H1 2 {tgt[2]}" and fig.data[0].y[Q] == f"L1 0 {tgt[0]}"
     np.testing.assert_array_equal(z_of(fig), z_of(figures.attention_grid(tr, "decoder_self")))
 
 
@@ -250,7 +257,7 @@ def test_embedding_heatmap(tr, which):
     fig = figures.embedding_heatmap(tr, "tgt", which)
     np.testing.assert_array_equal(z_of(fig), tr[f"embed.tgt.{which}"])
     assert fig.data[0].zmid == 0
-    assert list(fig.layout.yaxis.ticktext) == list(tr.target_tokens)
+    assert list(fig.layout.yaxis.ticktext) == esc(tr.target_tokens)
 
 
 def test_embedding_sum_figure(tr):
@@ -440,3 +447,30 @@ def test_builders_are_fast(tr):
     figures.attention_heatmap(t, "encoder_self", 2, None)
     figures.ffn_heatmap(t, "encoder", 0)
     assert time.perf_counter() - start < 1.0
+
+
+def _strings(obj):
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _strings(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _strings(v)
+
+
+def test_no_raw_special_tokens_reach_plotly_text(tr):
+    """Plotly renders a subset of HTML: a raw "<s>" strikes text through and "</s>" vanishes."""
+    vocab = [f"w{i}" for i in range(tr["logits"].shape[-1])]
+    vocab[:4] = ["<pad>", "<unk>", "<s>", "</s>"]
+    figs = [figures.attention_heatmap(tr, "cross", 0, 0), figures.attention_row(tr, "decoder_self", 0, 1),
+            figures.mask_figure(tr), figures.embedding_heatmap(tr, "tgt"), figures.ffn_heatmap(tr, "decoder", 0),
+            figures.residual_norms(tr, stack="decoder"), figures.pipeline_figure(tr),
+            figures.next_token_bars(tr, vocab, 0), figures.logit_lens_heatmap(tr, vocab),
+            figures.embedding_sum_figure(tr, "tgt")]
+    assert any("<s>" in t for t in tr.target_tokens)
+    for fig in figs:
+        texts = list(_strings(fig.to_plotly_json()))
+        assert any("&lt;s&gt;" in s or "&lt;/s&gt;" in s for s in texts)  # the tokens are there, escaped
+        assert not [s for s in texts if "<s>" in s or "</s>" in s]

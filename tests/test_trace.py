@@ -125,3 +125,22 @@ def test_attention_accessors(tiny_engine):
     q, k = trace.attention_tokens("cross")
     assert q == trace.target_tokens and k == trace.source_tokens
     assert trace.n_layers("encoder") == 2 and trace.n_heads == 2
+
+
+@pytest.mark.parametrize("sentence,lang,code", [
+    ("", "es", "empty"), ("zzqx wvvk", "es", "all_unknown"), ("The cat sleeps.", "fr", "language"),
+    ("the\x1b[31m cat", "zh", "unprintable"),
+])
+def test_bad_input_through_the_library(tiny_engine, sentence, lang, code):
+    from viz_model.tokenizer import InputError
+
+    with pytest.raises(InputError) as e:
+        tiny_engine.trace(sentence, lang)
+    assert e.value.code == code
+
+
+def test_unknown_words_and_truncation_are_reported(tiny_engine):
+    trace = tiny_engine.trace("The blakc cat sleeps. " * 20, "es", DecodeSettings(max_new_tokens=4))
+    assert trace.meta["unknown_words"] == ["blakc"] and "black" in trace.meta["suggestions"]["blakc"]
+    assert trace.meta["truncated_from"] == 100 and len(trace.source_tokens) == 64 + 2
+    assert "<unk>" in trace.source_tokens

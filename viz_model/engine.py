@@ -119,7 +119,8 @@ class Engine:
         )
         self._add_logit_lens(records)
         arrays = to_numpy(records)
-        arrays["src.ids"] = torch.tensor(src_ids).numpy()
+        if self.model.has_encoder:  # a decoder-only model never reads the source: its trace has no source side
+            arrays["src.ids"] = torch.tensor(src_ids).numpy()
         arrays["tgt.ids"] = torch.tensor(inputs).numpy()
         arrays["next.ids"] = torch.tensor(chosen).numpy()
         out_tokens = [t for t in self.tgt_vocab.decode(chosen) if t != EOS]
@@ -130,5 +131,6 @@ class Engine:
             "unknown_words": list(tok.unknown), "suggestions": tok.suggestions, "truncated_from": tok.truncated_from,
             "source_words": list(tok.words),
         }
-        return Trace(arrays, tuple(self.src_vocab.decode(src_ids)), tuple(self.tgt_vocab.decode(inputs)),
+        source_tokens = tuple(self.src_vocab.decode(src_ids)) if self.model.has_encoder else ()
+        return Trace(arrays, source_tokens, tuple(self.tgt_vocab.decode(inputs)),
                      tuple(self.tgt_vocab.decode(chosen)), meta)

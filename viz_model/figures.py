@@ -9,6 +9,8 @@ wrong picture.
 
 from __future__ import annotations
 
+import html
+
 from collections.abc import Sequence
 
 import numpy as np
@@ -72,6 +74,15 @@ def _f32(a: object) -> np.ndarray:
     if hasattr(a, "detach"):
         a = a.detach().cpu().numpy()
     return np.array(a, dtype=np.float32)
+
+
+def _esc(text: str) -> str:
+    """Plotly reads a subset of HTML in every text field: "<s>" would strike through, "</s>" vanish. Escape tokens."""
+    return html.escape(str(text), quote=False)
+
+
+def _esc_all(tokens: Sequence[str]) -> list[str]:
+    return [_esc(t) for t in tokens]
 
 
 def _token_axis(tokens: Sequence[str], title: str, **kw: object) -> dict:
@@ -179,7 +190,7 @@ def attention_heatmap(trace: Trace, kind: str, layer: int, head: int | None, wha
         z = z.astype(np.float32)
     else:
         z = values[head]
-    q_tokens, k_tokens = trace.attention_tokens(kind)
+    q_tokens, k_tokens = map(_esc_all, trace.attention_tokens(kind))
     n_q, n_k = z.shape
     masked_txt = label("masked", ui)
     custom = np.empty((n_q, n_k, 3), dtype=object)
@@ -226,7 +237,7 @@ def attention_grid(trace: Trace, kind: str, what: str = "weights", ui: str = "en
     z = np.ascontiguousarray(tiles.transpose(0, 2, 1, 3).reshape(n_l * n_q, n_h * n_k), dtype=np.float32)
     value = f"{_value_label(what, ui)}: %{{z:.4g}}<extra></extra>"
     if hover_tokens:
-        q_tokens, k_tokens = trace.attention_tokens(kind)
+        q_tokens, k_tokens = map(_esc_all, trace.attention_tokens(kind))
         xs = [f"H{h} {j} {k_tokens[j]}" for h in range(n_h) for j in range(n_k)]
         ys = [f"L{lay} {i} {q_tokens[i]}" for lay in range(n_l) for i in range(n_q)]
         heatmap = go.Heatmap(z=z, x=xs, y=ys, hovertemplate=(
@@ -286,7 +297,7 @@ def attention_row(trace: Trace, kind: str, layer: int, query: int, ui: str = "en
     _check_kind(trace, kind)
     stack = ATTENTION_KINDS[kind][0]
     _check_layer(trace, stack, layer)
-    q_tokens, k_tokens = trace.attention_tokens(kind)
+    q_tokens, k_tokens = map(_esc_all, trace.attention_tokens(kind))
     _check_index("query", query, len(q_tokens))
     rows = _masked_attention(trace, kind, layer, "weights")[:, query, :]  # (H, K), masked NaN
     masked = np.isnan(rows).all(0)
@@ -315,7 +326,7 @@ def mask_figure(trace: Trace, ui: str = "en") -> go.Figure:
     """The decoder's causal self-attention mask over target tokens: 1 allowed, 0 masked."""
     _check_kind(trace, "decoder_self")
     allowed = (~attention_mask(trace, "decoder_self")[0]).astype(np.float32)  # (T, T)
-    tokens = trace.target_tokens
+    tokens = _esc_all(trace.target_tokens)
     status = np.where(allowed > 0, label("allowed", ui), label("masked", ui)).astype(object)
     fig = go.Figure(go.Heatmap(
         z=allowed, zmin=0, zmax=1, colorscale=[[0, MASK_COLOR], [1, PRIMARY]], showscale=False, xgap=1, ygap=1,
@@ -334,7 +345,7 @@ def mask_figure(trace: Trace, ui: str = "en") -> go.Figure:
 
 def embedding_heatmap(trace: Trace, side: str = "src", which: str = "scaled", ui: str = "en") -> go.Figure:
     """Tokens × dimensions of embed.{side}.{which}, diverging colours centred at 0."""
-    tokens = _side_tokens(trace, side)
+    tokens = _esc_all(_side_tokens(trace, side))
     _check_choice("which", which, EMBED_PARTS)
     z = _f32(trace[f"embed.{side}.{which}"])
     side_word = label("source" if side == "src" else "target", ui)
@@ -359,13 +370,13 @@ def vocab_projection(coords: np.ndarray, words: Sequence[str], highlight: Sequen
     index = {w: i for i, w in enumerate(words)}
     chosen = [index[w] for w in dict.fromkeys(highlight) if w in index]
     fig = go.Figure(go.Scattergl(
-        x=xy[:, 0], y=xy[:, 1], mode="markers", name=label("vocabulary", ui), text=list(words),
+        x=xy[:, 0], y=xy[:, 1], mode="markers", name=label("vocabulary", ui), text=_esc_all(words),
         marker=dict(size=5, color=MUTED), hovertemplate="%{text}<extra></extra>",
     ))
     sel = np.array(chosen, dtype=np.int64)
     fig.add_trace(go.Scatter(
         x=np.ascontiguousarray(xy[sel, 0]), y=np.ascontiguousarray(xy[sel, 1]),
-        mode="markers+text", name=label("sentence_words", ui), text=[words[i] for i in chosen],
+        mode="markers+text", name=label("sentence_words", ui), text=[_esc(words[i]) for i in chosen],
         textposition="top center", marker=dict(size=12, color=HIGHLIGHT, line=dict(width=1, color="white")),
         hovertemplate="%{text}<extra></extra>",
     ))
@@ -430,7 +441,7 @@ def position_similarity(pe: np.ndarray, ui: str = "en") -> go.Figure:
 
 def embedding_sum_figure(trace: Trace, side: str = "src", ui: str = "en") -> go.Figure:
     """Three heatmaps side by side: scaled embedding + positional encoding = sum (one shared colour scale)."""
-    tokens = _side_tokens(trace, side)
+    tokens = _esc_all(_side_tokens(trace, side))
     parts = [_f32(trace[f"embed.{side}.{p}"]) for p in ("scaled", "pos", "sum")]
     bound = float(max(np.abs(p).max() for p in parts)) or 1.0
     titles = [label("scaled", ui), "+ " + label("pos", ui), "= " + label("sum", ui)]
@@ -465,7 +476,7 @@ def ffn_heatmap(trace: Trace, stack: str, layer: int, top_units: int = 40, ui: s
     hidden = _f32(trace[f"{stack}.{layer}.ffn.hidden"])
     units = most_active_units(hidden, top_units)
     z = np.ascontiguousarray(hidden[:, units])
-    tokens = trace.source_tokens if stack == "encoder" else trace.target_tokens
+    tokens = _esc_all(trace.source_tokens if stack == "encoder" else trace.target_tokens)
     unit_ids = [f"u{u}" for u in units]  # unique, so a categorical axis is safe here
     fig = go.Figure(go.Heatmap(
         z=z, x=unit_ids, colorscale=SEQUENTIAL, zmin=0.0, colorbar=dict(thickness=12),
@@ -563,7 +574,7 @@ def residual_norms(trace: Trace, ui: str = "en", stack: str | None = None) -> go
     """
     stack = stack or ("encoder" if trace.has_encoder else "decoder")
     steps = residual_steps(trace, stack, ui)
-    tokens = trace.source_tokens if stack == "encoder" else trace.target_tokens
+    tokens = _esc_all(trace.source_tokens if stack == "encoder" else trace.target_tokens)
     norms = np.stack([np.linalg.norm(_f32(trace[name]), axis=-1) for name, _ in steps]).astype(np.float32)  # (P, N)
     x = np.arange(len(steps), dtype=np.int32)
     fig = go.Figure()
@@ -610,11 +621,11 @@ def next_token_bars(trace: Trace, vocab: Sequence[str], step: int, temperature: 
     order = np.argsort(-probs, kind="stable")
     ids = [int(i) for i in order[:top_k]]
     chosen = int(trace["next.ids"][step]) if "next.ids" in trace else -1
-    names = [vocab[i] for i in ids]
+    names = [_esc(vocab[i]) for i in ids]
     if 0 <= chosen < len(probs) and chosen not in ids:
         rank = int(np.nonzero(order == chosen)[0][0]) + 1
         ids.append(chosen)
-        names.append(f"{vocab[chosen]} {label('not_in_top', ui, rank=rank)}")
+        names.append(f"{_esc(vocab[chosen])} {label('not_in_top', ui, rank=rank)}")
     p = probs[ids].astype(np.float32)
     y = np.arange(len(ids), dtype=np.int32)
     colors = [HIGHLIGHT if i == chosen else PRIMARY for i in ids]
@@ -625,7 +636,7 @@ def next_token_bars(trace: Trace, vocab: Sequence[str], step: int, temperature: 
         hovertemplate=f"{label('probability', ui)}: %{{x:.4f}}<br>{label('logit', ui)}: %{{customdata:.3f}}"
                       "<extra></extra>",
     ))
-    token = trace.target_tokens[step] if step < len(trace.target_tokens) else str(step)
+    token = _esc(trace.target_tokens[step]) if step < len(trace.target_tokens) else str(step)
     title = label("title_next_token", ui, step=step, token=token, temp=f"{temperature:g}")
     return _finish(fig, title, _height(len(ids), extra=110), showlegend=False,
                    xaxis=dict(title=label("probability", ui), range=[0, min(1.0, float(p.max()) * 1.2 + 0.05)],
@@ -650,7 +661,7 @@ def logit_lens(trace: Trace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _step_pairs(trace: Trace, n: int) -> list[tuple[str, str]]:
     """(decoder input token, chosen next token) for steps 0..n-1."""
     tgt, nxt = trace.target_tokens, trace.next_tokens
-    return [(tgt[t] if t < len(tgt) else "?", nxt[t] if t < len(nxt) else "?") for t in range(n)]
+    return [(_esc(tgt[t]) if t < len(tgt) else "?", _esc(nxt[t]) if t < len(nxt) else "?") for t in range(n)]
 
 
 def _step_labels(trace: Trace, n: int) -> list[str]:
@@ -661,7 +672,7 @@ def logit_lens_heatmap(trace: Trace, vocab: Sequence[str], ui: str = "en") -> go
     """Rows decoder layers, columns decoding steps: colour = probability of the layer's top token, text = that token."""
     top, top_p, chosen_p = logit_lens(trace)
     n_l, n_t = top.shape
-    text = [[vocab[int(i)] for i in row] for row in top]
+    text = [[_esc(vocab[int(i)]) for i in row] for row in top]
     steps = _step_labels(trace, n_t)
     fig = go.Figure(go.Heatmap(
         z=top_p, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL, zmin=0.0, zmax=1.0,
@@ -684,7 +695,7 @@ def logit_lens_heatmap(trace: Trace, vocab: Sequence[str], ui: str = "en") -> go
 
 def _clip_text(tokens: Sequence[str], limit: int = 28) -> str:
     text = " ".join(tokens)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return _esc(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def pipeline_figure(trace: Trace, ui: str = "en") -> go.Figure:

@@ -1,0 +1,1 @@
+"""Streamlit-aware helpers shared by the app's pages: URL state, caches, texts, page scaffolding."""

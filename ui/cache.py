@@ -1,0 +1,63 @@
+"""Caches. The Engine is one shared, read-only object (cache_resource); traces are values (cache_data), keyed by
+every input that changes them, so a run's state never lives on the model or in a module global."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from viz_model.analysis import pca_2d
+from viz_model.decoding import DecodeSettings
+from viz_model.engine import Engine
+from viz_model.model import sinusoidal_positions
+from viz_model.trace import Trace
+
+
+@st.cache_resource(show_spinner="Loading the model…")
+def get_engine() -> Engine:
+    """The trained default model (viz_model/checkpoints/default). Shared by every visitor: never mutate it."""
+    return Engine.load()
+
+
+def settings_key(temperature: float, top_k: int, seed: int, max_new_tokens: int) -> tuple[float, int, int, int]:
+    """Greedy decoding ignores top-k and seed: drop them so equal runs share one cache entry."""
+    if temperature == 0:
+        return 0.0, 0, 0, max_new_tokens
+    return float(temperature), int(top_k), int(seed), int(max_new_tokens)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _trace_parts(sentence: str, lang: str, temperature: float, top_k: int, seed: int,
+                 max_new_tokens: int) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
+    settings = DecodeSettings(temperature=temperature, top_k=top_k, seed=seed, max_new_tokens=max_new_tokens)
+    tr = get_engine().trace(sentence, lang, settings)
+    # A Trace holds read-only mapping proxies, which do not pickle: cache its plain parts.
+    return dict(tr.arrays), tr.source_tokens, tr.target_tokens, tr.next_tokens, dict(tr.meta)
+
+
+def get_trace(sentence: str, lang: str, temperature: float = 0.0, top_k: int = 0, seed: int = 0,
+              max_new_tokens: int = 80) -> Trace:
+    """Translate and record. Raises viz_model.tokenizer.InputError for unusable input (never cached)."""
+    return Trace(*_trace_parts(sentence, lang, *settings_key(temperature, top_k, seed, max_new_tokens)))
+
+
+def trace_for(view: dict[str, Any]) -> Trace:
+    """The trace for the current view (sentence, language, decoding settings)."""
+    return get_trace(view["q"], view["lang"], view["temp"], view["topk"], view["seed"], view["max"])
+
+
+@st.cache_data(show_spinner=False)
+def vocab_projection_coords(side: str = "src") -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+    """PCA of the whole embedding table: (coords (V, 2), tokens, explained variance ratio)."""
+    engine = get_engine()
+    coords, _, ratio = pca_2d(engine.embedding_matrix(side))
+    vocab = engine.src_vocab if side == "src" else engine.tgt_vocab
+    return coords, tuple(vocab.itos), ratio
+
+
+@st.cache_data(show_spinner=False)
+def positions(n: int, d_model: int) -> np.ndarray:
+    """The sinusoidal position table (n, d_model) as float32."""
+    return sinusoidal_positions(n, d_model).numpy().astype(np.float32)
