@@ -1,6 +1,6 @@
 """Train the default model from a fixed seed.
 
-    python -m viz_model.train                       # the shipped model: ~10 minutes on 2 CPU cores
+    python -m viz_model.train                       # the shipped model (README: measured time)
     python -m viz_model.train --steps 20 --preset tiny --sentences 500 --out /tmp/m   # a smoke run
 
 Data: English sentences from the synchronous grammar (viz_model.grammar), each paired with its Spanish and Chinese
@@ -61,6 +61,10 @@ def train(args: argparse.Namespace) -> Engine:
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.98), eps=1e-9)
     log.info("model %s: %d parameters on %s", cfg.name, model.num_parameters(), device)
 
+    # Checkpoint averaging, as in the paper (§6.1: "a single model obtained by averaging the last 5 checkpoints"):
+    # the weights at every `average_every` steps of the last `average * average_every` steps are summed, then divided.
+    avg_from = args.steps - (args.average - 1) * args.average_every if args.average > 1 else args.steps + 1
+    avg_sum: dict[str, torch.Tensor] = {}
     step, epoch, history = 0, 0, []
     bar = tqdm(total=args.steps, desc="training", unit="step", dynamic_ncols=True)
     while step < args.steps:
@@ -80,6 +84,9 @@ def train(args: argparse.Namespace) -> Engine:
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
+            if step >= avg_from and (step - avg_from) % args.average_every == 0:
+                for k, v in model.state_dict().items():
+                    avg_sum[k] = avg_sum.get(k, 0) + v.detach().double()
             bar.update(1)
             bar.set_postfix(loss=f"{loss.item():.3f}", epoch=epoch)
             if step % args.eval_every == 0 or step == args.steps:
@@ -90,13 +97,18 @@ def train(args: argparse.Namespace) -> Engine:
                 bar.write(f"step {step}: loss {loss.item():.3f}, valid exact match "
                           + ", ".join(f"{k} {v:.2%}" for k, v in acc.items()))
     bar.close()
+    if avg_sum:
+        n_avg = (args.steps - avg_from) // args.average_every + 1
+        model.load_state_dict({k: (v / n_avg).to(model.state_dict()[k].dtype) for k, v in avg_sum.items()})
+        log.info("averaged %d checkpoints (steps %d..%d every %d)", n_avg, avg_from, args.steps, args.average_every)
     model.eval()
     minutes = (time.perf_counter() - t0) / 60
     engine.info = {
         "task": "English -> Spanish / Chinese translation of sentences from a synchronous grammar",
         "seed": args.seed, "steps": args.steps, "epochs": epoch, "sentences": {"train": len(splits.train),
         "valid": len(splits.valid), "test": len(splits.test)}, "pairs": len(train_pairs), "max_tokens": args.max_tokens,
-        "peak_lr": args.lr, "warmup": args.warmup, "label_smoothing": args.label_smoothing,
+        "peak_lr": args.lr, "warmup": args.warmup, "averaged_checkpoints": args.average,
+        "average_every": args.average_every, "label_smoothing": args.label_smoothing,
         "minutes": round(minutes, 1), "device": str(device), "threads": torch.get_num_threads(), "history": history,
         "command": "python -m viz_model.train " + " ".join(args.argv),
     }
@@ -119,14 +131,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--sentences", type=int, default=90_000, help="unique English sentences to generate")
     ap.add_argument("--valid", type=int, default=500)
     ap.add_argument("--test", type=int, default=2000)
-    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--steps", type=int, default=4500)
     ap.add_argument("--max-tokens", type=int, default=3000, help="target tokens per batch")
     ap.add_argument("--lr", type=float, default=7e-4, help="peak learning rate")
     ap.add_argument("--warmup", type=int, default=600)
     ap.add_argument("--label-smoothing", type=float, default=0.1)
-    ap.add_argument("--eval-every", type=int, default=500)
-    ap.add_argument("--threads", type=int, default=1,
-                    help="torch CPU threads (0: torch's default); 1 is robust on a shared 2-core machine")
+    ap.add_argument("--eval-every", type=int, default=1000)
+    ap.add_argument("--average", type=int, default=5, help="average the weights of the last N checkpoints (1: off)")
+    ap.add_argument("--average-every", type=int, default=250, help="steps between averaged checkpoints")
+    ap.add_argument("--threads", type=int, default=2,
+                    help="torch CPU threads (0: torch's default); use 1 if other work shares the 2 cores")
     ap.add_argument("--device", default="auto")
     args = ap.parse_args(argv)
     args.argv = list(argv) if argv is not None else sys.argv[1:]
