@@ -58,6 +58,7 @@ def show(kind: str) -> None:
         page.chart(figures.head_summary_figure(trace, kind, ui=ui), key=f"summary_{kind}")
     with c2:
         page.table(tables.head_summary_table(trace, kind, ui=ui), f"heads_{kind}", ui, key=f"csv_heads_{kind}")
+    page.head_map(trace, kind, ui)
 
 
 tab_key = f"attn_tabs_{ui}"

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from ui.apptest import navigation_only
 from viz_model.decoding import DecodeSettings
 from viz_model.tokenizer import MAX_SOURCE_TOKENS
 
@@ -27,23 +26,10 @@ OTHER = "I drink the water."
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-class _NavigationOnly(PagesManager):
-    """AppTest resets PagesManager.uses_pages_directory before every run, and a `pages/` folder then switches the
-    run into the legacy multipage mode, which skips app.py on reruns. A real server clears the flag for good at the
-    first st.navigation call; do the same here."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _navigation_only() -> Iterator[None]:
-    original = app_test_module.PagesManager
-    app_test_module.PagesManager = _NavigationOnly
-    yield
-    app_test_module.PagesManager = original
-    PagesManager.uses_pages_directory = None
+    with navigation_only():
+        yield
 
 
 def new_app(**params: str) -> AppTest:

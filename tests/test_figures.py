@@ -474,3 +474,23 @@ def test_no_raw_special_tokens_reach_plotly_text(tr):
         texts = list(_strings(fig.to_plotly_json()))
         assert any("&lt;s&gt;" in s or "&lt;/s&gt;" in s for s in texts)  # the tokens are there, escaped
         assert not [s for s in texts if "<s>" in s or "</s>" in s]
+
+
+def test_head_map_chart_is_linked_and_holds_the_summary(tr):
+    from viz_model.analysis import head_summary
+
+    spec = figures.head_map_chart(tr, "cross", ui="zh").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    s = head_summary(tr.attention_stack("cross"))
+    L, H = s["entropy"].shape
+    assert len(rows) == L * H
+    for r in rows:
+        assert r["entropy"] == pytest.approx(float(s["entropy"][r["layer"], r["head"]]), abs=1e-4)
+        assert r["max_weight"] == pytest.approx(float(s["max_weight"][r["layer"], r["head"]]), abs=1e-4)
+    params = spec.get("params", []) + [p for c in spec["hconcat"] for p in c.get("params", [])]
+    assert "head" in [p["name"] for p in params]  # the click selection an app reads
+    select = next(p for p in params if p["name"] == "head")["select"]
+    assert select["fields"] == ["layer", "head"]
+    # both panels' opacity follows the selection: the two views are linked
+    assert all("condition" in c["encoding"]["opacity"] for c in spec["hconcat"])
+    assert "点击" in spec["title"]

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from viz_model import figures
 from viz_model.engine import Engine
 from viz_model.tokenizer import MAX_SOURCE_TOKENS, InputError
 from viz_model.trace import Trace
@@ -89,6 +90,19 @@ def head_select(n_heads: int, ui: str, key: str) -> int | None:
                     to_widget=lambda v: v if v in options else -1,
                     format_func=lambda v: t("mean_heads", ui) if v < 0 else t("head_n", ui, n=v))
     return None if h < 0 else h
+
+
+def head_map(trace: Trace, kind: str, ui: str) -> None:
+    """The linked Altair map of every head; clicking a head shows it in the heatmap above (and in the URL)."""
+    key = f"headmap_{kind}_{ui}"
+
+    def picked() -> None:
+        chosen = (st.session_state[key].selection.get("head") or [{}])[0]
+        if "layer" in chosen and "head" in chosen:
+            state.view()["layer"], state.view()["head"] = int(chosen["layer"]), int(chosen["head"])
+
+    st.altair_chart(figures.head_map_chart(trace, kind, ui=ui), on_select=picked, selection_mode="head", key=key)
+    st.caption(t("head_map_help", ui))
 
 
 def chart(fig: Any, key: str | None = None) -> None:

@@ -15,6 +15,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"en": "Inside a Transformer translator", "zh": "Transformer 翻译模型内部一览"},
     "ui_language": {"en": "Interface language", "zh": "界面语言"},
     "sentence": {"en": "English sentence (press Enter)", "zh": "英文句子（按回车）"},
+    "head_map_help": {
+        "en": "Each point is one head: high entropy = attention spread over many tokens; mean distance = how far from "
+              "its own position it looks. Click a head to show it in the heatmap above; double-click to clear.",
+        "zh": "每个点是一个注意力头：熵越高，注意力越分散；平均距离表示它看向离自身位置多远的词。"
+              "点击一个头即可在上方热力图中查看它；双击清除选择。",
+    },
     "sentence_help": {"en": "Type an English sentence; the model translates it and every stage is shown.",
                       "zh": "输入一个英文句子；模型会翻译它，并展示每一个阶段。"},
     "examples": {"en": "Example sentences", "zh": "示例句子"},

@@ -10,10 +10,11 @@ wrong picture.
 from __future__ import annotations
 
 import html
-
 from collections.abc import Sequence
 
+import altair as alt
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -751,3 +752,44 @@ def pipeline_figure(trace: Trace, ui: str = "en") -> go.Figure:
         xaxis=dict(visible=False, range=[-0.9, 8.9]),
         yaxis=dict(visible=False, range=[min(ys) - 0.9, max(ys) + 0.7]),
     )
+
+
+# ------------------------------------------------------------------------------------------------- linked (Altair)
+
+
+def head_map_chart(trace: Trace, kind: str, ui: str = "en"):
+    """Every head of one attention kind as a point (entropy × mean distance), linked to a bar per head (max weight).
+
+    A small Altair chart: hovering or clicking a head highlights it in both panels; its point selection is named
+    "head" with fields layer and head, so an app can read a click (Streamlit: on_select="rerun") and show that head.
+    """
+    _check_kind(trace, kind)
+    s = head_summary(trace.attention_stack(kind))
+    n_l, n_h = s["entropy"].shape
+    df = pd.DataFrame({
+        "layer": np.repeat(np.arange(n_l), n_h), "head": np.tile(np.arange(n_h), n_l),
+        "entropy": s["entropy"].ravel().round(4), "max_weight": s["max_weight"].ravel().round(4),
+        "mean_distance": s["mean_distance"].ravel().round(4),
+    })
+    df["name"] = [f"{label('layer_n', ui, n=a)} · {label('head_n', ui, n=b)}" for a, b in zip(df["layer"], df["head"])]
+    pick = alt.selection_point(name="head", fields=["layer", "head"], on="click", clear="dblclick")
+    hover = alt.selection_point(fields=["layer", "head"], on="pointerover", clear="pointerout")
+    colour = alt.Color("layer:O", title=label("layer", ui), scale=alt.Scale(scheme="viridis"))
+    emphasis = alt.condition(pick | hover, alt.value(1.0), alt.value(0.35))
+    tooltip = [alt.Tooltip("name:N", title=label("head", ui)),
+               alt.Tooltip("entropy:Q", title=label("entropy", ui), format=".3f"),
+               alt.Tooltip("max_weight:Q", title=label("max_weight", ui), format=".3f"),
+               alt.Tooltip("mean_distance:Q", title=label("mean_distance", ui), format=".2f")]
+    base = alt.Chart(df)
+    points = base.mark_circle(size=140, stroke="white", strokeWidth=1).encode(
+        x=alt.X("entropy:Q", title=label("entropy", ui)),
+        y=alt.Y("mean_distance:Q", title=label("mean_distance", ui)),
+        color=colour, opacity=emphasis, tooltip=tooltip,
+    ).add_params(pick, hover).properties(width=260, height=220)
+    bars = base.mark_bar().encode(
+        x=alt.X("name:N", title=None, sort=None, axis=alt.Axis(labelAngle=-60)),
+        y=alt.Y("max_weight:Q", title=label("max_weight", ui), scale=alt.Scale(domain=[0, 1])),
+        color=colour, opacity=emphasis, tooltip=tooltip,
+    ).properties(width=max(160, 16 * n_l * n_h), height=220)
+    return alt.hconcat(points, bars).properties(
+        title=label("title_head_map", ui, kind=label(kind, ui))).configure_view(stroke=None)

@@ -58,6 +58,7 @@ LABELS: dict[str, dict[str, str]] = {
     "encoder_self": {"en": "encoder self-attention", "zh": "编码器自注意力"},
     "decoder_self": {"en": "decoder masked self-attention", "zh": "解码器掩码自注意力"},
     "cross": {"en": "cross-attention", "zh": "交叉注意力"},
+    "title_head_map": {"en": "{kind}: every head — click one to show it above", "zh": "{kind}：每个注意力头——点击一个以在上方查看"},
     "entropy": {"en": "entropy (bits)", "zh": "熵（比特）"},
     "max_weight": {"en": "max weight", "zh": "最大权重"},
     "mean_distance": {"en": "mean distance", "zh": "平均距离"},
