@@ -69,7 +69,7 @@ def test_text_summary_and_notices(capsys, tmp_path):
     npz = tmp_path / "t.npz"
     assert main([long + " zebraz", "--npz", str(npz)]) == 0
     out, err = capsys.readouterr()
-    assert f"truncated from 80 to {MAX_SOURCE_TOKENS}" in err
+    assert f"truncated from 81 to {MAX_SOURCE_TOKENS}" in err  # 80 words + "zebraz"
     for stage in ("model", "source", "embedding", "attention", "ffn", "output"):
         assert any(line.startswith(stage) for line in out.splitlines()), stage
     with np.load(npz) as z:

@@ -59,8 +59,8 @@ def _assert_same_arrays(a: dict, b: dict) -> None:
 def test_decode_trace_equals_teacher_forced_pass(engine, settings):
     """What step t saw while decoding (cached, one position at a time) == a full pass over the produced tokens."""
     trace = engine.trace("The women who read the red books did not sleep.", "zh", settings)
-    src = torch.tensor([trace["src.ids"]])
-    tf = to_numpy(teacher_forced(engine.model, src, torch.tensor([trace["tgt.ids"]])))
+    src = torch.from_numpy(trace["src.ids"].copy())[None]
+    tf = to_numpy(teacher_forced(engine.model, src, torch.from_numpy(trace["tgt.ids"].copy())[None]))
     ours = {k: v for k, v in trace.arrays.items() if k in tf}
     _assert_same_arrays(ours, tf)
     # the chosen tokens follow from the recorded logits
