@@ -144,3 +144,10 @@ def test_unknown_words_and_truncation_are_reported(tiny_engine):
     assert trace.meta["unknown_words"] == ["blakc"] and "black" in trace.meta["suggestions"]["blakc"]
     assert trace.meta["truncated_from"] == 100 and len(trace.source_tokens) == 64 + 2
     assert "<unk>" in trace.source_tokens
+
+
+def test_inputs_longer_than_training_are_flagged(engine):
+    short = engine.trace("The black cat sleeps under the table.", "es")
+    long = engine.trace("The black cat sleeps under the table and the dog runs in the park and " * 2 + "birds fly.", "es")
+    assert engine.info["max_source_words"] == 18
+    assert short.meta["longer_than_training"] is False and long.meta["longer_than_training"] is True

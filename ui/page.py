@@ -68,6 +68,9 @@ def notices(trace: Trace, ui: str) -> None:
     """Input cut to the token cap, or decoding stopped by the step cap."""
     if trace.meta.get("truncated_from"):
         st.warning(t("truncated", ui, n=trace.meta["truncated_from"], limit=MAX_SOURCE_TOKENS), icon="✂️")
+    if trace.meta.get("longer_than_training"):
+        st.info(t("longer_than_training", ui, n=len(trace.meta.get("source_words", [])),
+                  limit=cache.get_engine().info.get("max_source_words", MAX_SOURCE_TOKENS)), icon="📏")
     if not trace.meta.get("finished", True):
         st.warning(t("unfinished", ui, n=trace.meta["settings"]["max_new_tokens"]), icon="⏹️")
 

@@ -15,6 +15,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"en": "Inside a Transformer translator", "zh": "Transformer 翻译模型内部一览"},
     "ui_language": {"en": "Interface language", "zh": "界面语言"},
     "sentence": {"en": "English sentence (press Enter)", "zh": "英文句子（按回车）"},
+    "longer_than_training": {
+        "en": "This input has {n} words; the longest training sentence had {limit}. The model has never seen inputs "
+              "this long, so its translation may stop early or drop parts. Try one sentence at a time.",
+        "zh": "输入有 {n} 个词，而训练中最长的句子只有 {limit} 个词。"
+              "模型从未见过这么长的输入，译文可能提前结束或漏掉部分内容。请一次输入一个句子。",
+    },
     "head_map_help": {
         "en": "Each point is one head: high entropy = attention spread over many tokens; mean distance = how far from "
               "its own position it looks. Click a head to show it in the heatmap above; double-click to clear.",

@@ -34,6 +34,8 @@ def notices(trace: Trace) -> list[str]:
     for w in m.get("unknown_words", []):
         sugg = m.get("suggestions", {}).get(w) or []
         out.append(f"unknown word {w!r}" + (f" (did you mean: {', '.join(sugg)}?)" if sugg else ""))
+    if m.get("longer_than_training"):
+        out.append("the input is longer than any training sentence: the translation may be partial")
     if not m.get("finished", True):
         out.append(f"output stopped at the cap of {m['settings']['max_new_tokens']} new tokens")
     return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from . import grammar
 from .config import ModelConfig
 from .decoding import DecodeSettings, generate, to_numpy
 from .model import Transformer
-from .tokenizer import EOS, InputError, Tokenized, Vocab, lang_tag, tokenize
+from .tokenizer import EOS, MAX_SOURCE_TOKENS, InputError, Tokenized, Vocab, lang_tag, tokenize
 from .trace import Trace
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,12 @@ class Engine:
         return next(self.model.parameters()).device
 
     def describe(self) -> dict[str, Any]:
-        cfg = self.model.cfg
+        """The model's shape, for display and for every trace's meta (a fresh dict each call)."""
+        return dict(self._description)
+
+    @cached_property
+    def _description(self) -> dict[str, Any]:
+        cfg = self.model.cfg  # fixed once loaded, so counted once rather than on every trace
         return {
             "name": cfg.name, "encoder_layers": cfg.n_encoder_layers, "decoder_layers": cfg.n_decoder_layers,
             "heads": cfg.n_heads, "d_model": cfg.d_model, "d_ff": cfg.d_ff, "parameters": self.model.num_parameters(),
@@ -130,6 +136,8 @@ class Engine:
             "output": grammar.detokenize(out_tokens, lang), "output_tokens": out_tokens, "finished": finished,
             "unknown_words": list(tok.unknown), "suggestions": tok.suggestions, "truncated_from": tok.truncated_from,
             "source_words": list(tok.words),
+            # Inputs longer than any training sentence are out of distribution: the output may stop early.
+            "longer_than_training": len(tok.tokens) > self.info.get("max_source_words", MAX_SOURCE_TOKENS),
         }
         source_tokens = tuple(self.src_vocab.decode(src_ids)) if self.model.has_encoder else ()
         return Trace(arrays, source_tokens, tuple(self.tgt_vocab.decode(inputs)),

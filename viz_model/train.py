@@ -107,6 +107,7 @@ def train(args: argparse.Namespace) -> Engine:
         "task": "English -> Spanish / Chinese translation of sentences from a synchronous grammar",
         "seed": args.seed, "steps": args.steps, "epochs": epoch, "sentences": {"train": len(splits.train),
         "valid": len(splits.valid), "test": len(splits.test)}, "pairs": len(train_pairs), "max_tokens": args.max_tokens,
+        "max_source_words": max(len(ex.source) for ex in splits.train),
         "peak_lr": args.lr, "warmup": args.warmup, "averaged_checkpoints": args.average,
         "average_every": args.average_every, "label_smoothing": args.label_smoothing,
         "minutes": round(minutes, 1), "device": str(device), "threads": torch.get_num_threads(), "history": history,
