@@ -5,9 +5,8 @@ The figures' data is read back from their JSON (base64 float32) and compared wit
 
 from __future__ import annotations
 
-import html
-
 import base64
+import html
 import json
 import time
 
