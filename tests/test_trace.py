@@ -148,6 +148,7 @@ def test_unknown_words_and_truncation_are_reported(tiny_engine):
 
 def test_inputs_longer_than_training_are_flagged(engine):
     short = engine.trace("The black cat sleeps under the table.", "es")
-    long = engine.trace("The black cat sleeps under the table and the dog runs in the park and " * 2 + "birds fly.", "es")
+    clause = "The black cat sleeps under the table and the dog runs in the park and "
+    long = engine.trace(clause * 2 + "birds fly.", "es")
     assert engine.info["max_source_words"] == 18
     assert short.meta["longer_than_training"] is False and long.meta["longer_than_training"] is True
