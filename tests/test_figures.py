@@ -478,8 +478,8 @@ def test_no_raw_special_tokens_reach_plotly_text(tr):
 def test_head_map_chart_is_linked_and_holds_the_summary(tr):
     from viz_model.analysis import head_summary
 
-    spec = figures.head_map_chart(tr, "cross", ui="zh").to_dict()
-    rows = next(iter(spec["datasets"].values()))
+    spec = figures.head_map_chart(tr, "cross", ui="zh")
+    rows = spec["datasets"]["heads"]
     s = head_summary(tr.attention_stack("cross"))
     L, H = s["entropy"].shape
     assert len(rows) == L * H
@@ -493,3 +493,6 @@ def test_head_map_chart_is_linked_and_holds_the_summary(tr):
     # both panels' opacity follows the selection: the two views are linked
     assert all("condition" in c["encoding"]["opacity"] for c in spec["hconcat"])
     assert "点击" in spec["title"]
+    import altair as alt
+
+    alt.HConcatChart.from_dict(spec, validate=True)  # the cached template plus this trace's rows is valid Vega-Lite

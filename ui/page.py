@@ -104,7 +104,7 @@ def head_map(trace: Trace, kind: str, ui: str) -> None:
         if "layer" in chosen and "head" in chosen:
             state.view()["layer"], state.view()["head"] = int(chosen["layer"]), int(chosen["head"])
 
-    st.altair_chart(figures.head_map_chart(trace, kind, ui=ui), on_select=picked, selection_mode="head", key=key)
+    st.vega_lite_chart(figures.head_map_chart(trace, kind, ui=ui), on_select=picked, selection_mode="head", key=key)
     st.caption(t("head_map_help", ui))
 
 

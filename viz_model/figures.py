@@ -10,11 +10,12 @@ wrong picture.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
+from functools import lru_cache
 
 import altair as alt
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -757,30 +758,29 @@ def pipeline_figure(trace: Trace, ui: str = "en") -> go.Figure:
 # ------------------------------------------------------------------------------------------------- linked (Altair)
 
 
-def head_map_chart(trace: Trace, kind: str, ui: str = "en"):
-    """Every head of one attention kind as a point (entropy × mean distance), linked to a bar per head (max weight).
-
-    A small Altair chart: hovering or clicking a head highlights it in both panels; its point selection is named
-    "head" with fields layer and head, so an app can read a click (Streamlit: on_select="rerun") and show that head.
-    """
+def head_map_rows(trace: Trace, kind: str, ui: str = "en") -> list[dict]:
+    """One row per head of one attention kind: layer, head, display name and the analysis.head_summary numbers."""
     _check_kind(trace, kind)
     s = head_summary(trace.attention_stack(kind))
     n_l, n_h = s["entropy"].shape
-    df = pd.DataFrame({
-        "layer": np.repeat(np.arange(n_l), n_h), "head": np.tile(np.arange(n_h), n_l),
-        "entropy": s["entropy"].ravel().round(4), "max_weight": s["max_weight"].ravel().round(4),
-        "mean_distance": s["mean_distance"].ravel().round(4),
-    })
-    df["name"] = [f"{label('layer_n', ui, n=a)} · {label('head_n', ui, n=b)}" for a, b in zip(df["layer"], df["head"])]
+    return [{"layer": a, "head": b, "name": f"{label('layer_n', ui, n=a)} · {label('head_n', ui, n=b)}",
+             "entropy": round(float(s["entropy"][a, b]), 4), "max_weight": round(float(s["max_weight"][a, b]), 4),
+             "mean_distance": round(float(s["mean_distance"][a, b]), 4)}
+            for a in range(n_l) for b in range(n_h)]
+
+
+@lru_cache(maxsize=32)
+def _head_map_template(kind: str, ui: str, n_bars: int) -> str:
+    """The Vega-Lite spec of the head map, built with Altair once per (kind, ui, size) against a named dataset."""
     pick = alt.selection_point(name="head", fields=["layer", "head"], on="click", clear="dblclick")
-    hover = alt.selection_point(fields=["layer", "head"], on="pointerover", clear="pointerout")
+    hover = alt.selection_point(name="hover", fields=["layer", "head"], on="pointerover", clear="pointerout")
     colour = alt.Color("layer:O", title=label("layer", ui), scale=alt.Scale(scheme="viridis"))
     emphasis = alt.condition(pick | hover, alt.value(1.0), alt.value(0.35))
     tooltip = [alt.Tooltip("name:N", title=label("head", ui)),
                alt.Tooltip("entropy:Q", title=label("entropy", ui), format=".3f"),
                alt.Tooltip("max_weight:Q", title=label("max_weight", ui), format=".3f"),
                alt.Tooltip("mean_distance:Q", title=label("mean_distance", ui), format=".2f")]
-    base = alt.Chart(df)
+    base = alt.Chart(alt.NamedData("heads"))
     points = base.mark_circle(size=140, stroke="white", strokeWidth=1).encode(
         x=alt.X("entropy:Q", title=label("entropy", ui)),
         y=alt.Y("mean_distance:Q", title=label("mean_distance", ui)),
@@ -790,6 +790,21 @@ def head_map_chart(trace: Trace, kind: str, ui: str = "en"):
         x=alt.X("name:N", title=None, sort=None, axis=alt.Axis(labelAngle=-60)),
         y=alt.Y("max_weight:Q", title=label("max_weight", ui), scale=alt.Scale(domain=[0, 1])),
         color=colour, opacity=emphasis, tooltip=tooltip,
-    ).properties(width=max(160, 16 * n_l * n_h), height=220)
-    return alt.hconcat(points, bars).properties(
+    ).properties(width=max(160, 16 * n_bars), height=220)
+    chart = alt.hconcat(points, bars).properties(
         title=label("title_head_map", ui, kind=label(kind, ui))).configure_view(stroke=None)
+    return json.dumps(chart.to_dict())
+
+
+def head_map_chart(trace: Trace, kind: str, ui: str = "en") -> dict:
+    """Every head of one attention kind as a point (entropy × mean distance), linked to a bar per head (max weight).
+
+    A small linked Altair chart, returned as its Vega-Lite spec (dict): hovering or clicking a head highlights it in
+    both panels; the click selection is named "head" with fields layer and head, so an app can read it (Streamlit:
+    st.vega_lite_chart(spec, on_select=...)) and show that head. The spec is built by Altair once per kind and
+    language (its validation takes tens of milliseconds); each trace only fills in the rows.
+    """
+    rows = head_map_rows(trace, kind, ui)
+    spec = json.loads(_head_map_template(kind, ui, len(rows)))
+    spec["datasets"] = {"heads": rows}
+    return spec
