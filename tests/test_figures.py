@@ -284,7 +284,7 @@ def test_vocab_projection():
     rng = np.random.default_rng(0)
     coords, _, _ = pca_2d(rng.normal(size=(len(VOCAB), 8)).astype(np.float32))
     fig = figures.vocab_projection(coords, VOCAB, ["gato", "perro", "gato", "zzz-unknown"])
-    assert isinstance(fig.data[0], go.Scattergl)
+    assert isinstance(fig.data[0], go.Scatter)  # SVG, not WebGL: fast to draw without a GPU
     np.testing.assert_array_equal(np.asarray(fig.data[0].x), coords[:, 0])
     assert list(fig.data[1].text) == ["gato", "perro"]
     np.testing.assert_array_equal(np.asarray(fig.data[1].y), coords[[4, 7], 1])

@@ -371,7 +371,7 @@ def vocab_projection(coords: np.ndarray, words: Sequence[str], highlight: Sequen
         raise ValueError(f"coords must be (len(words), 2) = ({len(words)}, 2), got {xy.shape}")
     index = {w: i for i, w in enumerate(words)}
     chosen = [index[w] for w in dict.fromkeys(highlight) if w in index]
-    fig = go.Figure(go.Scattergl(
+    fig = go.Figure(go.Scatter(  # SVG: ~350 points; WebGL is slow to start without a GPU (headless, some laptops)
         x=xy[:, 0], y=xy[:, 1], mode="markers", name=label("vocabulary", ui), text=_esc_all(words),
         marker=dict(size=5, color=MUTED), hovertemplate="%{text}<extra></extra>",
     ))
