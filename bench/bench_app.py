@@ -25,6 +25,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,9 +118,9 @@ IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]')"""
 
 
-def browser(runs: int) -> dict[str, float]:
-    from playwright.sync_api import sync_playwright
-
+@contextmanager
+def serve_app() -> Iterator[str]:
+    """`streamlit run app.py` on a free port of 127.0.0.1; yields its base URL once /_stcore/health says ok."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
@@ -133,31 +135,36 @@ def browser(runs: int) -> dict[str, float]:
                     break
             except OSError:
                 time.sleep(0.1)
-        out = {}
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-            page = b.new_page(viewport={"width": 1400, "height": 1100})
-            for i, name in enumerate(PAGES):
-                url = base + ("/" if name == "overview" else f"/{name}")
-                page.goto(url)
-                page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-                page.wait_for_function(IDLE_JS, timeout=60_000)
-                times = []
-                for text in sentences(runs, seed=500 + i):
-                    before = page.evaluate(SIGNATURE_JS)
-                    box = page.locator('[data-testid="stSidebar"] [data-testid="stTextInput"] input').first
-                    box.fill(text)
-                    t0 = time.perf_counter()
-                    box.press("Enter")
-                    page.wait_for_function(f"() => ({SIGNATURE_JS})() !== {json.dumps(before)}", timeout=30_000)
-                    page.wait_for_function(IDLE_JS, timeout=30_000)
-                    times.append((time.perf_counter() - t0) * 1000)
-                out[name] = statistics.median(times)
-            b.close()
-        return out
+        yield base
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def browser(runs: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    out = {}
+    with serve_app() as base, sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        page = b.new_page(viewport={"width": 1400, "height": 1100})
+        for i, name in enumerate(PAGES):
+            page.goto(base + ("/" if name == "overview" else f"/{name}"))
+            page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+            page.wait_for_function(IDLE_JS, timeout=60_000)
+            times = []
+            for text in sentences(runs, seed=500 + i):
+                before = page.evaluate(SIGNATURE_JS)
+                box = page.locator('[data-testid="stSidebar"] [data-testid="stTextInput"] input').first
+                box.fill(text)
+                t0 = time.perf_counter()
+                box.press("Enter")
+                page.wait_for_function(f"() => ({SIGNATURE_JS})() !== {json.dumps(before)}", timeout=30_000)
+                page.wait_for_function(IDLE_JS, timeout=30_000)
+                times.append((time.perf_counter() - t0) * 1000)
+            out[name] = statistics.median(times)
+        b.close()
+    return out
 
 
 def main() -> None:

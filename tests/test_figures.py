@@ -139,7 +139,9 @@ def test_attention_heatmap_data_equals_trace(tr, kind, head):
     assert list(fig.layout.xaxis.ticktext) == esc(k_tokens)  # "<s>" would be read as HTML by Plotly
     assert list(fig.layout.yaxis.ticktext) == esc(q_tokens)
     assert fig.layout.yaxis.autorange == "reversed"
-    assert tuple(fig.data[0].customdata[0][2][:2]) == (esc(q_tokens)[0], esc(k_tokens)[2])
+    # decoder rows say which token they predict: row 0 (<s>) predicts next_tokens[0]
+    q0 = esc(q_tokens)[0] if kind == "encoder_self" else f"{esc(q_tokens)[0]} → {esc(tr.next_tokens)[0]}"
+    assert tuple(fig.data[0].customdata[0][2][:2]) == (q0, esc(k_tokens)[2])
 
 
 def test_attention_heatmap_scores_masked_nan_and_diverging(tr):
@@ -496,3 +498,11 @@ def test_head_map_chart_is_linked_and_holds_the_summary(tr):
     import altair as alt
 
     alt.HConcatChart.from_dict(spec, validate=True)  # the cached template plus this trace's rows is valid Vega-Lite
+
+
+def test_clip_text_counts_cjk_as_two_columns():
+    from viz_model.figures import _clip_text
+
+    assert _clip_text(["猫在桌子下面睡觉。"], 10) == "猫在桌子…"  # 4 wide characters fill 8 of 10 columns
+    assert _clip_text(["el gato", "negro"], 40) == "el gato negro"
+    assert _clip_text(["<s>", "el"], 40) == "&lt;s&gt; el"

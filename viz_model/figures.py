@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -31,6 +32,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 PRIMARY = "#0072B2"
 HIGHLIGHT = "#D55E00"
 MUTED = "#B8B8B8"
+TEXT = "#1F2933"  # as the app theme's text colour
 MASK_COLOR = "#E6E6E6"  # plot background behind NaN (masked) heatmap cells
 SEPARATOR = "white"
 # Colour scales as short explicit lists: a named scale is expanded to 10+ stops in every figure's JSON.
@@ -193,12 +195,15 @@ def attention_heatmap(trace: Trace, kind: str, layer: int, head: int | None, wha
     else:
         z = values[head]
     q_tokens, k_tokens = map(_esc_all, trace.attention_tokens(kind))
+    q_hover = q_tokens
+    if kind != "encoder_self" and len(trace.next_tokens) == len(q_tokens):  # decoder rows predict the next token
+        q_hover = [f"{q} → {n}" for q, n in zip(q_tokens, _esc_all(trace.next_tokens))]
     n_q, n_k = z.shape
     masked_txt = label("masked", ui)
     custom = np.empty((n_q, n_k, 3), dtype=object)
     for i in range(n_q):
         for j in range(n_k):
-            custom[i, j] = (q_tokens[i], k_tokens[j], masked_txt if np.isnan(z[i, j]) else "")
+            custom[i, j] = (q_hover[i], k_tokens[j], masked_txt if np.isnan(z[i, j]) else "")
     hover = (f"{label('query', ui)}: %{{y}} %{{customdata[0]}}<br>{label('key', ui)}: %{{x}} %{{customdata[1]}}"
              f"<br>{_value_label(what, ui)}: %{{z:.6g}} %{{customdata[2]}}<extra></extra>")
     head_txt = label("mean_over_heads", ui) if head is None else label("head_n", ui, n=head)
@@ -210,7 +215,8 @@ def attention_heatmap(trace: Trace, kind: str, layer: int, head: int | None, wha
     return _finish(
         fig, title, _height(n_q), plot_bgcolor=MASK_COLOR,
         xaxis=_token_axis(k_tokens, label("key", ui), tickangle=-45, side="bottom"),
-        yaxis=_token_axis(q_tokens, label("query", ui), autorange="reversed"),
+        yaxis=_token_axis(q_tokens, label("query" if kind == "encoder_self" else "query_decoder", ui),
+                          autorange="reversed"),
     )
 
 
@@ -696,8 +702,19 @@ def logit_lens_heatmap(trace: Trace, vocab: Sequence[str], ui: str = "en") -> go
 
 
 def _clip_text(tokens: Sequence[str], limit: int = 28) -> str:
+    """Join and cut to `limit` display columns (a CJK character takes two), escaped for Plotly."""
+    def cols(ch: str) -> int:
+        return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
     text = " ".join(tokens)
-    return _esc(text if len(text) <= limit else text[: limit - 1] + "…")
+    if sum(map(cols, text)) <= limit:
+        return _esc(text)
+    out, width = "", 1  # one column for the ellipsis
+    for ch in text:
+        if width + cols(ch) > limit:
+            break
+        out, width = out + ch, width + cols(ch)
+    return _esc(out.rstrip() + "…")
 
 
 def pipeline_figure(trace: Trace, ui: str = "en") -> go.Figure:
@@ -738,7 +755,8 @@ def pipeline_figure(trace: Trace, ui: str = "en") -> go.Figure:
     fig = go.Figure()
     shapes = [dict(type="rect", x0=x - w / 2, x1=x + w / 2, y0=y - h / 2, y1=y + h / 2, fillcolor=color,
                    line=dict(color="#888888", width=1), layer="below") for x, y, _, _, color in boxes]
-    annotations = [dict(x=x, y=y + 0.05, text=text, showarrow=False, font=dict(size=11)) for x, y, text, _, _ in boxes]
+    annotations = [dict(x=x, y=y + 0.05, text=text, showarrow=False, font=dict(size=11, color=TEXT))
+                   for x, y, text, _, _ in boxes]
     annotations += [dict(x=x, y=y - h / 2 - 0.12, text=f"<i>{dims}</i>", showarrow=False, font=dict(size=10,
                          color="#555555")) for x, y, _, dims, _ in boxes]
     annotations += [dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",

@@ -15,6 +15,8 @@ LABELS: dict[str, dict[str, str]] = {
     "head": {"en": "head", "zh": "头"},
     "heads": {"en": "heads", "zh": "头"},
     "query": {"en": "query", "zh": "查询"},
+    "query_decoder": {"en": "query: decoder input (its row predicts the next token)",
+                      "zh": "查询：解码器输入（这一行用于预测下一个词）"},
     "key": {"en": "key", "zh": "键"},
     "value": {"en": "value", "zh": "值"},
     "token": {"en": "token", "zh": "词元"},

@@ -1,0 +1,54 @@
+"""Take the README's screenshots: the real app under `streamlit run`, in headless Chromium, at 1400×1100.
+
+    python bench/screenshots.py [--out docs/screenshots]
+
+Each view is opened from a shared link (the same URLs a visitor would copy), so the pictures are reproducible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_app import CHROMIUM_ARGS, IDLE_JS, serve_app  # noqa: E402
+
+SENTENCE = "The black cat that the old woman sees does not sleep under the big table."
+VIEWS = [  # (file name, page path, query parameters)
+    ("overview", "", {"q": SENTENCE, "lang": "zh"}),
+    ("embeddings", "embeddings", {"q": SENTENCE, "lang": "es"}),
+    ("positional", "positional", {"q": SENTENCE, "lang": "es"}),
+    ("attention_cross", "attention", {"q": SENTENCE, "lang": "zh", "kind": "cross", "layer": "2", "head": "1"}),
+    ("attention_decoder", "attention", {"q": SENTENCE, "lang": "es", "kind": "decoder_self", "layer": "1"}),
+    ("ffn", "ffn", {"q": SENTENCE, "lang": "es", "stack": "decoder", "layer": "1"}),
+    ("output", "output", {"q": SENTENCE, "lang": "zh", "step": "4"}),
+    ("overview_zh_ui", "", {"q": SENTENCE, "lang": "zh", "ui": "zh"}),
+]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    with serve_app() as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        for name, path, params in VIEWS:
+            page.goto(f"{base}/{path}?{urlencode(params)}")
+            page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+            page.wait_for_function(IDLE_JS, timeout=60_000)
+            page.wait_for_timeout(800)  # let Plotly finish its transitions
+            page.screenshot(path=str(out / f"{name}.png"))
+            print(out / f"{name}.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
