@@ -29,3 +29,14 @@ def test_learning_rate_schedule():
     assert lr_at(1, 1e-3, 100) == 1e-5
     assert lr_at(100, 1e-3, 100) == 1e-3
     assert abs(lr_at(400, 1e-3, 100) - 5e-4) < 1e-12
+
+
+def test_heldout_file_is_byte_reproducible(tmp_path):
+    from viz_model import grammar
+    from viz_model.data import load_examples, save_examples
+
+    examples = grammar.generate(30, seed=5)
+    save_examples(examples, tmp_path / "a.jsonl.gz")
+    save_examples(examples, tmp_path / "b.jsonl.gz")
+    assert (tmp_path / "a.jsonl.gz").read_bytes() == (tmp_path / "b.jsonl.gz").read_bytes()
+    assert load_examples(tmp_path / "a.jsonl.gz") == examples

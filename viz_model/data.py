@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import random
 from collections.abc import Iterator, Sequence
@@ -85,7 +86,9 @@ def token_batches(pairs: Sequence[Pair], max_tokens: int, rng: random.Random) ->
 
 
 def save_examples(examples: Sequence[grammar.Example], path: Path) -> None:
-    with gzip.open(path, "wt", encoding="utf-8") as f:
+    """JSON lines, gzipped with no timestamp or file name, so the same examples always give the same bytes."""
+    with open(path, "wb") as out, gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as raw, \
+            io.TextIOWrapper(raw, encoding="utf-8") as f:
         for ex in examples:
             row = {"source": ex.source,
                    "translations": {lang: {"tokens": tr.tokens, "alignment": [sorted(a) for a in tr.alignment]}
