@@ -17,26 +17,19 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ui.apptest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, navigation_only, serve_app  # noqa: E402
 from viz_model import grammar  # noqa: E402
 
 PAGES = ["overview", "embeddings", "positional", "attention", "ffn", "output"]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 
 
 def sentences(n: int, seed: int) -> list[str]:
@@ -50,8 +43,6 @@ def p90(xs: list[float]) -> float:
 
 def server_side(runs: int) -> dict[str, dict]:
     from streamlit.testing.v1 import AppTest
-
-    from ui.apptest import navigation_only
 
     with navigation_only():
         return {page: _server_side_page(AppTest, page, i, runs) for i, page in enumerate(PAGES)}
@@ -103,12 +94,6 @@ def _n_values(z) -> int:
     return sum(len(r) for r in z)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 SIGNATURE_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify([
     (g.layout && g.layout.xaxis && g.layout.xaxis.ticktext) || null,
     (g.layout && g.layout.yaxis && g.layout.yaxis.ticktext) || null,
@@ -118,36 +103,13 @@ IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]')"""
 
 
-@contextmanager
-def serve_app() -> Iterator[str]:
-    """`streamlit run app.py` on a free port of 127.0.0.1; yields its base URL once /_stcore/health says ok."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-                             "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 def browser(runs: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     out = {}
     with serve_app() as base, sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        page = b.new_page(viewport={"width": 1400, "height": 1100})
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = b.new_page(viewport=VIEWPORT)
         for i, name in enumerate(PAGES):
             page.goto(base + ("/" if name == "overview" else f"/{name}"))
             page.wait_for_selector(".js-plotly-plot", timeout=60_000)
@@ -173,7 +135,7 @@ def main() -> None:
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args()
     srv = server_side(args.runs)
-    web = {} if args.no_browser or not Path("/usr/bin/chromium").exists() else browser(args.runs)
+    web = {} if args.no_browser or not Path(CHROMIUM).exists() else browser(args.runs)
     print("| page | rerun median ms | rerun p90 ms | figures | figure bytes | Enter-to-updated ms |")
     print("|---|---|---|---|---|---|")
     for page in PAGES:

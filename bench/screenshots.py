@@ -13,8 +13,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_app import CHROMIUM_ARGS, IDLE_JS, serve_app  # noqa: E402
+from bench_app import IDLE_JS  # noqa: E402
+
+from ui.apptest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve_app  # noqa: E402
 
 SENTENCE = "The black cat that the old woman sees does not sleep under the big table."
 VIEWS = [  # (file name, page path, query parameters)
@@ -38,8 +41,8 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with serve_app() as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=VIEWPORT)
         for name, path, params in VIEWS:
             page.goto(f"{base}/{path}?{urlencode(params)}")
             page.wait_for_selector(".js-plotly-plot", timeout=60_000)

@@ -69,7 +69,7 @@ def texts(at: AppTest) -> str:
 
 
 def expected(engine, q: str = SENTENCE, lang: str = "es"):
-    return engine.trace(q, lang, DecodeSettings(max_new_tokens=80))  # the app's default cap
+    return engine.trace(q, lang, DecodeSettings())  # the app's default settings (greedy, library cap)
 
 
 # ---------------------------------------------------------------------------------------------- one shared session

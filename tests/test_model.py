@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 
 import pytest
 import torch
@@ -13,7 +12,7 @@ from torch import nn
 from viz_model.config import ModelConfig, preset
 from viz_model.model import Recorder, Transformer, causal_mask, padding_mask, sinusoidal_positions
 
-DEVICE = os.environ.get("VIZ_TEST_DEVICE", "cpu")
+from .conftest import DEVICE
 
 PAD = 0
 

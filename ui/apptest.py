@@ -1,4 +1,6 @@
-"""Running the app under Streamlit's AppTest (tests and bench/bench_app.py share this).
+"""Running the app in tests and benchmarks: under Streamlit's AppTest, or as a real server for headless Chromium.
+
+Shared by tests/test_app.py, tests/browser/, bench/bench_app.py and bench/screenshots.py.
 
 AppTest resets PagesManager.uses_pages_directory before every run, and a `pages/` folder then switches the run into
 the legacy multipage mode, which skips app.py on reruns. A real server clears the flag for good at the first
@@ -7,11 +9,24 @@ st.navigation call; `navigation_only()` does the same for AppTest.
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
 
 import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.pages_manager import PagesManager
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"  # Debian's; never `playwright install` (it downloads a browser)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+VIEWPORT = {"width": 1400, "height": 1100}
 
 
 class _NavigationOnly(PagesManager):
@@ -29,3 +44,44 @@ def navigation_only() -> Iterator[None]:
     finally:
         app_test_module.PagesManager = original
         PagesManager.uses_pages_directory = None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve_app(log: IO[str] | None = None, timeout: float = 60) -> Iterator[str]:
+    """`streamlit run app.py` on a free port of 127.0.0.1; yields its URL once /_stcore/health says ok, stops it after.
+
+    Server output goes to `log` (discarded if None); a server that exits or stays unhealthy raises RuntimeError.
+    """
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start (exit status {proc.poll()})")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -38,14 +38,23 @@ def _trace_parts(sentence: str, lang: str, temperature: float, top_k: int, seed:
 
 
 def get_trace(sentence: str, lang: str, temperature: float = 0.0, top_k: int = 0, seed: int = 0,
-              max_new_tokens: int = 80) -> Trace:
+              max_new_tokens: int = DecodeSettings.max_new_tokens) -> Trace:
     """Translate and record. Raises viz_model.tokenizer.InputError for unusable input (never cached)."""
     return Trace(*_trace_parts(sentence, lang, *settings_key(temperature, top_k, seed, max_new_tokens)))
 
 
 def trace_for(view: dict[str, Any]) -> Trace:
-    """The trace for the current view (sentence, language, decoding settings)."""
-    return get_trace(view["q"], view["lang"], view["temp"], view["topk"], view["seed"], view["max"])
+    """The trace for the current view (sentence, language, decoding settings).
+
+    The page and the sidebar's downloads both ask for it in one run; st.cache_data hands out a fresh unpickled copy
+    (~1.6 MB for 16 tokens) on every call, so this session keeps the last one. A Trace is immutable: sharing is safe.
+    """
+    key = (view["q"], view["lang"], *settings_key(view["temp"], view["topk"], view["seed"], view["max"]))
+    last = st.session_state.get("_last_trace")
+    if last is None or last[0] != key:
+        last = (key, get_trace(*key))
+        st.session_state["_last_trace"] = last
+    return last[1]
 
 
 @st.cache_data(show_spinner=False)

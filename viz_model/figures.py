@@ -22,7 +22,7 @@ from plotly.subplots import make_subplots
 
 from .analysis import cosine_similarity, head_summary, softmax
 from .i18n import label
-from .trace import ATTENTION_KINDS, Trace
+from .trace import ATTENTION_KINDS, Trace, attention_name
 
 # ------------------------------------------------------------------------------------------------- look and feel
 
@@ -131,36 +131,22 @@ def _side_tokens(trace: Trace, side: str) -> tuple[str, ...]:
     return trace.source_tokens if side == "src" else trace.target_tokens
 
 
-def attention_mask(trace: Trace, kind: str) -> np.ndarray:
+def attention_mask(trace: Trace, kind: str, layer: int = 0) -> np.ndarray:
     """(H, Q, K) bool, True where attention is masked: -inf scores, plus the causal upper triangle of decoder_self."""
     _check_kind(trace, kind)
-    weights = trace.attention(kind, 0)
-    masked = np.zeros(weights.shape, dtype=bool)
-    scores_name = f"{ATTENTION_KINDS[kind][0]}.0.{ATTENTION_KINDS[kind][1]}.scores"
-    if scores_name in trace:
-        masked |= ~np.isfinite(trace[scores_name])
-    if kind == "decoder_self":
-        q, k = weights.shape[-2:]
-        masked |= np.triu(np.ones((q, k), dtype=bool), k=1)[None]
-    return masked
-
-
-def _layer_mask(trace: Trace, kind: str, layer: int) -> np.ndarray:
-    stack, sub = ATTENTION_KINDS[kind]
-    name = f"{stack}.{layer}.{sub}.scores"
+    scores = attention_name(kind, layer, "scores")
     masked = np.zeros(trace.attention(kind, layer).shape, dtype=bool)
-    if name in trace:
-        masked |= ~np.isfinite(trace[name])
+    if scores in trace:
+        masked |= ~np.isfinite(trace[scores])
     if kind == "decoder_self":
-        q, k = masked.shape[-2:]
-        masked |= np.triu(np.ones((q, k), dtype=bool), k=1)[None]
+        masked |= np.triu(np.ones(masked.shape[-2:], dtype=bool), k=1)[None]
     return masked
 
 
 def _masked_attention(trace: Trace, kind: str, layer: int, what: str) -> np.ndarray:
     """(H, Q, K) float32 with masked entries NaN."""
     values = trace.attention(kind, layer, what).astype(np.float32)
-    out = np.where(_layer_mask(trace, kind, layer), np.float32(np.nan), values)
+    out = np.where(attention_mask(trace, kind, layer), np.float32(np.nan), values)
     return out.astype(np.float32)
 
 
@@ -653,12 +639,18 @@ def next_token_bars(trace: Trace, vocab: Sequence[str], step: int, temperature: 
                    meta=dict(ids=ids, chosen=chosen))
 
 
-def logit_lens(trace: Trace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(top ids (L, T), top probabilities (L, T), probability of the chosen token (L, T)) per decoder layer."""
+def lens_probs(trace: Trace) -> np.ndarray:
+    """(L, T, V): every decoder layer's output through the unembedding (trace names lens.{l}.probs)."""
     n = trace.n_layers("decoder")
     if n == 0 or "lens.0.probs" not in trace:
         raise ValueError("this trace has no logit lens (lens.{l}.probs)")
-    probs = np.stack([trace[f"lens.{layer}.probs"] for layer in range(n)])  # (L, T, V)
+    return np.stack([trace[f"lens.{layer}.probs"] for layer in range(n)])
+
+
+def logit_lens(trace: Trace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(top ids (L, T), top probabilities (L, T), probability of the chosen token (L, T)) per decoder layer."""
+    probs = lens_probs(trace)  # (L, T, V)
+    n = probs.shape[0]
     top = probs.argmax(-1)
     top_p = np.take_along_axis(probs, top[..., None], -1)[..., 0].astype(np.float32)
     chosen = np.asarray(trace["next.ids"]) if "next.ids" in trace else top[-1]

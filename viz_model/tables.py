@@ -18,7 +18,7 @@ from .figures import (
     _check_stack,
     _side_tokens,
     _step_pairs,
-    logit_lens,
+    lens_probs,
     next_token_distribution,
 )
 from .i18n import label
@@ -91,10 +91,8 @@ def logit_lens_table(trace: Trace, vocab: Sequence[str], k: int = 1, ui: str = "
     """Rows decoder layers, columns decoding steps ("t: input → chosen"), cells "token (p)" for the k best tokens."""
     if k < 1:
         raise ValueError(f"k must be >= 1, got {k}")
-    logit_lens(trace)  # validates that the trace has a logit lens
-    n_l = trace.n_layers("decoder")
-    probs = np.stack([trace[f"lens.{layer}.probs"] for layer in range(n_l)])  # (L, T, V)
-    n_t = probs.shape[1]
+    probs = lens_probs(trace)  # (L, T, V)
+    n_l, n_t = probs.shape[:2]
     order = np.argsort(-probs, axis=-1, kind="stable")[..., :k]
     columns = [label("col_step", ui, t=t, inp=inp, out=out) for t, (inp, out) in enumerate(_step_pairs(trace, n_t))]
     cells = [[", ".join(f"{vocab[int(i)]} ({probs[lay, t, i]:.2f})" for i in order[lay, t]) for t in range(n_t)]
