@@ -36,6 +36,12 @@ def notices(trace: Trace) -> list[str]:
         out.append(f"unknown word {w!r}" + (f" (did you mean: {', '.join(sugg)}?)" if sugg else ""))
     if m.get("longer_than_training"):
         out.append("the input is longer than any training sentence: the translation may be partial")
+    if m.get("in_grammar") is False:
+        out.append("this sentence is outside what the model was trained on: expect mistakes")
+    elif m.get("matches_reference") is False:
+        out.append(f"model error: the reference translation is {m['reference']['translation']!r}")
+    for c in m.get("copies", []):
+        out.append(f"unknown word {c['word']!r} copied into the output (cross-attention {c['attention']:.2f})")
     if not m.get("finished", True):
         out.append(f"output stopped at the cap of {m['settings']['max_new_tokens']} new tokens")
     return out
@@ -50,6 +56,12 @@ def json_summary(trace: Trace, vocab: Sequence[str]) -> dict[str, Any]:
         "next_tokens": list(trace.next_tokens),
         "output": trace.output_text,
         "lang": trace.meta["lang"],
+        "in_grammar": bool(trace.meta.get("in_grammar")),
+        "reference": ({"translation": trace.meta["reference"]["translation"],
+                       "alignment": trace.meta["reference"]["alignment"]} if trace.meta.get("reference") else None),
+        "confidence": list(trace.meta.get("confidence", [])),
+        "copies": [{"target_index": c["target_index"], "source_index": c["source_index"], "word": c["word"]}
+                   for c in trace.meta.get("copies", [])],
         "unknown_words": list(trace.meta["unknown_words"]),
         "suggestions": dict(trace.meta["suggestions"]),
         "notices": notices(trace),

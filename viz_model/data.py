@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from . import grammar
-from .tokenizer import BOS, EOS, Vocab, lang_tag
+from .tokenizer import BOS, EOS, UNK, Vocab, lang_tag
 
 
 @dataclass(frozen=True)
@@ -24,20 +24,103 @@ class Splits:
     test: list[grammar.Example]
 
 
-def make_splits(n_sentences: int, seed: int, n_valid: int, n_test: int) -> Splits:
+def _generate_chunk(args: tuple[int, int]) -> list[grammar.Example]:
+    n, seed = args
+    rng = random.Random(seed)
+    return [grammar.sample(rng) for _ in range(n)]
+
+
+def generate(n_sentences: int, seed: int, workers: int = 1, chunk: int = 2000) -> list[grammar.Example]:
+    """n distinct English sentences (with translations), deterministic for a seed whatever `workers` is: chunk k
+    is sampled from its own seed, chunks are joined in order and repeats dropped."""
+    out: list[grammar.Example] = []
+    seen: set[tuple[str, ...]] = set()
+    k = 0
+    pool = None
+    if workers > 1:
+        import multiprocessing as mp
+
+        pool = mp.get_context("fork").Pool(workers)
+    try:
+        while len(out) < n_sentences:
+            jobs = [(chunk, seed * 100_003 + k + j) for j in range(max(1, workers) * 2)]
+            k += len(jobs)
+            results = pool.map(_generate_chunk, jobs) if pool is not None else [_generate_chunk(j) for j in jobs]
+            for exs in results:
+                for ex in exs:
+                    if ex.source not in seen and len(out) < n_sentences:
+                        seen.add(ex.source)
+                        out.append(ex)
+            if k > 50 * (n_sentences // chunk + 1) + 100:
+                raise ValueError(f"the grammar cannot produce {n_sentences} distinct sentences")
+    finally:
+        if pool is not None:
+            pool.close()
+    return out
+
+
+def make_splits(n_sentences: int, seed: int, n_valid: int, n_test: int, workers: int = 1) -> Splits:
     """Unique English sentences, shuffled and cut: a test sentence never appears in training (in any language)."""
-    examples = grammar.generate(n_sentences, seed)
+    examples = generate(n_sentences, seed, workers)
     random.Random(seed + 1).shuffle(examples)
     return Splits(examples[n_valid + n_test :], examples[:n_valid], examples[n_valid : n_valid + n_test])
 
 
-def make_vocabs(languages: Sequence[str]) -> tuple[Vocab, Vocab]:
-    """Source: language tags + every English word the grammar knows. Target: every word of every language."""
+def make_vocabs(languages: Sequence[str], examples: Sequence[grammar.Example] = ()) -> tuple[Vocab, Vocab]:
+    """Source: language tags + every English word the grammar can write. Target: every token the training
+    sentences use (a token never seen in training could not be learnt)."""
     src = Vocab([lang_tag(lang) for lang in languages] + grammar.source_vocabulary())
-    tgt_words: list[str] = []
-    for lang in languages:
-        tgt_words += grammar.target_vocabulary(lang)
-    return src, Vocab(tgt_words)
+    tgt_words: set[str] = set()
+    for ex in examples:
+        for lang in languages:
+            tgt_words.update(ex.translations[lang].tokens)
+    return src, Vocab(sorted(tgt_words))
+
+
+UNK_CLASSES = ("noun", "adjective", "name")
+
+
+def with_unknown(ex: grammar.Example, rng: random.Random, content: frozenset[str], languages: Sequence[str]
+                 ) -> grammar.Example | None:
+    """The example with one content word replaced by <unk> in the source, and every target token aligned with it
+    alone replaced by <unk>, so the model learns to write <unk> where the source has one (the engine then copies the
+    source word the cross-attention points at). None when no word qualifies."""
+    cands = [i for i, w in enumerate(ex.source) if w in content]
+    rng.shuffle(cands)
+    for i in cands:
+        trs = {}
+        for lang in languages:
+            tr = ex.translations[lang]
+            hits = [k for k, a in enumerate(tr.alignment) if a == frozenset({i})]
+            if len(hits) != 1:
+                break
+            toks = list(tr.tokens)
+            toks[hits[0]] = UNK
+            trs[lang] = grammar.Translation(tuple(toks), tr.alignment)
+        else:
+            src = ex.source[:i] + (UNK,) + ex.source[i + 1:]
+            return grammar.Example(src, trs, ex.families)
+    return None
+
+
+def content_words() -> frozenset[str]:
+    """Single-token nouns, adjectives and names: the words <unk> training stands in for."""
+    classes = grammar.word_classes()
+    return frozenset(w for c in UNK_CLASSES for w in classes[c] if " " not in w)
+
+
+def add_unknowns(examples: Sequence[grammar.Example], rate: float, seed: int, languages: Sequence[str]
+                 ) -> list[grammar.Example]:
+    """A copy of `rate` of the examples with one content word as <unk> (see with_unknown), appended."""
+    rng = random.Random(seed)
+    content = content_words()
+    extra = []
+    for ex in examples:
+        if rng.random() < rate:
+            got = with_unknown(ex, rng, content, languages)
+            if got is not None:
+                extra.append(got)
+    return list(examples) + extra
 
 
 @dataclass(frozen=True)
@@ -90,7 +173,7 @@ def save_examples(examples: Sequence[grammar.Example], path: Path) -> None:
     with open(path, "wb") as out, gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as raw, \
             io.TextIOWrapper(raw, encoding="utf-8") as f:
         for ex in examples:
-            row = {"source": ex.source,
+            row = {"source": ex.source, "families": list(ex.families),
                    "translations": {lang: {"tokens": tr.tokens, "alignment": [sorted(a) for a in tr.alignment]}
                                     for lang, tr in ex.translations.items()}}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -103,5 +186,5 @@ def load_examples(path: Path) -> list[grammar.Example]:
             row = json.loads(line)
             trs = {lang: grammar.Translation(tuple(t["tokens"]), tuple(frozenset(a) for a in t["alignment"]))
                    for lang, t in row["translations"].items()}
-            out.append(grammar.Example(tuple(row["source"]), trs))
+            out.append(grammar.Example(tuple(row["source"]), trs, tuple(row.get("families", ()))))
     return out

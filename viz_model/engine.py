@@ -25,7 +25,7 @@ from . import grammar
 from .config import ModelConfig
 from .decoding import DecodeSettings, generate, to_numpy
 from .model import Transformer
-from .tokenizer import EOS, MAX_SOURCE_TOKENS, InputError, Tokenized, Vocab, lang_tag, tokenize
+from .tokenizer import EOS, MAX_SOURCE_TOKENS, UNK, InputError, Tokenized, Vocab, lang_tag, tokenize
 from .trace import Trace
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ class Engine:
         info = dict(meta.get("training", {}))
         if (path / "metrics.json").exists():
             info["metrics"] = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
+        if (path / "word_rank.json").exists():
+            info["word_rank"] = json.loads((path / "word_rank.json").read_text(encoding="utf-8"))
         return cls(model, Vocab.load(path / "src_vocab.json"), Vocab.load(path / "tgt_vocab.json"),
                    meta.get("languages", dict(grammar.LANGUAGES)), info)
 
@@ -72,6 +74,11 @@ class Engine:
         (path / "config.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
         self.src_vocab.save(path / "src_vocab.json")
         self.tgt_vocab.save(path / "tgt_vocab.json")
+
+    @cached_property
+    def word_rank(self) -> dict[str, int]:
+        """Frequency rank of source words (from the checkpoint's word_rank.json), to order typo suggestions."""
+        return dict(self.info.get("word_rank", {}))
 
     @property
     def device(self) -> torch.device:
@@ -117,7 +124,7 @@ class Engine:
         """Tokenize, translate and record every intermediate. Raises InputError for unusable input."""
         settings = settings or DecodeSettings()
         self.check_language(lang)
-        tok = tokenize(sentence, self.src_vocab)
+        tok = tokenize(sentence, self.src_vocab, rank=self.word_rank)
         src_ids = self.source_ids(tok, lang)
         inputs, chosen, records = generate(
             self.model, torch.tensor([src_ids]), self.tgt_vocab.bos_id, self.tgt_vocab.eos_id, settings,
@@ -129,16 +136,83 @@ class Engine:
             arrays["src.ids"] = torch.tensor(src_ids).numpy()
         arrays["tgt.ids"] = torch.tensor(inputs).numpy()
         arrays["next.ids"] = torch.tensor(chosen).numpy()
-        out_tokens = [t for t in self.tgt_vocab.decode(chosen) if t != EOS]
+        model_tokens = [t for t in self.tgt_vocab.decode(chosen) if t != EOS]
         finished = chosen[-1] == self.tgt_vocab.eos_id
+        copies = copy_unknowns(arrays, model_tokens, tok) if self.model.has_encoder else []
+        out_tokens = list(model_tokens)
+        for c in copies:
+            out_tokens[c["target_index"]] = c["word"]
+        honesty = check_against_grammar(tok, lang, out_tokens)
         meta = {
             "model": self.describe(), "lang": lang, "settings": asdict(settings), "input": sentence,
             "output": grammar.detokenize(out_tokens, lang), "output_tokens": out_tokens, "finished": finished,
+            "model_tokens": model_tokens, "copies": copies,
+            "confidence": confidence(arrays, chosen, settings),
             "unknown_words": list(tok.unknown), "suggestions": tok.suggestions, "truncated_from": tok.truncated_from,
             "source_words": list(tok.words),
             # Inputs longer than any training sentence are out of distribution: the output may stop early.
             "longer_than_training": len(tok.tokens) > self.info.get("max_source_words", MAX_SOURCE_TOKENS),
+            **honesty,
         }
         source_tokens = tuple(self.src_vocab.decode(src_ids)) if self.model.has_encoder else ()
         return Trace(arrays, source_tokens, tuple(self.tgt_vocab.decode(inputs)),
                      tuple(self.tgt_vocab.decode(chosen)), meta)
+
+
+LOW_CONFIDENCE = 0.5  # an output token chosen with less probability than this is marked as unsure
+
+
+def confidence(arrays: dict[str, np.ndarray], chosen: list[int], settings: DecodeSettings) -> list[float]:
+    """For each output token (the end-of-sentence token included), the probability it was chosen with: under the
+    full softmax for greedy decoding, under the temperature / top-k distribution that was sampled from otherwise."""
+    logits = arrays["logits"].astype(np.float64)
+    if settings.temperature and settings.temperature > 0:
+        z = logits / settings.temperature
+        if settings.top_k:
+            kth = np.sort(z, axis=-1)[:, -settings.top_k][:, None]
+            z = np.where(z < kth, -np.inf, z)
+    else:
+        z = logits
+    z = z - z.max(-1, keepdims=True)
+    p = np.exp(z)
+    p /= p.sum(-1, keepdims=True)
+    return [round(float(p[t, i]), 6) for t, i in enumerate(chosen)]
+
+
+def copy_unknowns(arrays: dict[str, np.ndarray], out_tokens: list[str], tok: Tokenized) -> list[dict[str, Any]]:
+    """Attention-based unknown-word replacement (Luong et al., 2015; Jean et al., 2015): each <unk> the model writes
+    is replaced by the source word its cross-attention points at — the last decoder layer, mean over heads — among
+    the source words that were unknown (all source words if none was). Names and other unknown words pass through."""
+    if UNK not in out_tokens:
+        return []
+    n_layers = sum(1 for k in arrays if k.startswith("decoder.") and k.endswith(".cross_attn.weights"))
+    att = arrays[f"decoder.{n_layers - 1}.cross_attn.weights"].mean(0)  # (T, S): source positions incl. tag, </s>
+    words = list(tok.surface)
+    unknown_pos = [i + 1 for i, t in enumerate(tok.tokens) if t == UNK]
+    candidates = unknown_pos or list(range(1, len(words) + 1))
+    out = []
+    for t, w in enumerate(out_tokens):
+        if w != UNK:
+            continue
+        row = att[t]
+        s = max(candidates, key=lambda i: row[i])
+        out.append({"target_index": t, "source_index": s, "word": words[s - 1],
+                    "attention": round(float(row[s]), 6)})
+    return out
+
+
+def check_against_grammar(tok: Tokenized, lang: str, out_tokens: list[str]) -> dict[str, Any]:
+    """Is the sentence one the model was trained on (the grammar parses it)? Its reference translation and gold
+    alignment if so — alignment pairs in the indices of source_tokens / target_tokens — and whether the output
+    matches it."""
+    r = grammar.parse(tok.words)
+    if not r.in_grammar:
+        return {"in_grammar": False, "reference": None, "matches_reference": None,
+                "outside_reason": r.reason, "outside_detail": r.detail, "families": []}
+    tr = r.translations[lang]
+    pairs = sorted([s + 1, k + 1] for k, a in enumerate(tr.alignment) for s in a)
+    return {"in_grammar": True,
+            "reference": {"translation": grammar.detokenize(tr.tokens, lang), "tokens": list(tr.tokens),
+                          "alignment": pairs},
+            "matches_reference": list(tr.tokens) == out_tokens, "outside_reason": None, "outside_detail": "",
+            "families": list(r.families)}

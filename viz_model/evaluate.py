@@ -34,18 +34,26 @@ def exact_match(engine: Engine, examples: Sequence[grammar.Example], lang: str, 
     """Greedy-decode every source; the fraction whose output equals the gold tokens exactly, and a few misses."""
     pairs = to_pairs(examples, [lang], engine.src_vocab, engine.tgt_vocab)
     correct, misses = 0, []
+    family_counts: dict[str, list[int]] = {}
     for i in range(0, len(pairs), batch_size):
         chunk = pairs[i : i + batch_size]
-        outs = greedy_batch(engine.model, pad([p.src for p in chunk]), engine.tgt_vocab.bos_id,
+        outs = greedy_batch(engine.model, pad([p.src for p in chunk]).to(engine.device), engine.tgt_vocab.bos_id,
                             engine.tgt_vocab.eos_id, max_new_tokens=max(len(p.tgt) for p in chunk) + 10)
         for p, out, ex in zip(chunk, outs, examples[i : i + batch_size]):
-            if out == p.tgt[1:-1]:
+            ok = out == p.tgt[1:-1]
+            for f in ex.families:
+                family_counts.setdefault(f, [0, 0])
+                family_counts[f][0] += ok
+                family_counts[f][1] += 1
+            if ok:
                 correct += 1
-            elif len(misses) < 5:
+            elif len(misses) < 12:
                 misses.append({"source": grammar.detokenize(ex.source, "en"),
                                "gold": grammar.detokenize(ex.translations[lang].tokens, lang),
                                "output": grammar.detokenize(engine.tgt_vocab.decode(out), lang)})
-    return {"exact_match": correct / max(len(pairs), 1), "n": len(pairs), "misses": misses}
+    by_family = {f: {"exact_match": c / n, "n": n} for f, (c, n) in
+                 sorted(family_counts.items(), key=lambda kv: grammar.FAMILIES.index(kv[0]))}
+    return {"exact_match": correct / max(len(pairs), 1), "n": len(pairs), "by_family": by_family, "misses": misses}
 
 
 @torch.inference_mode()
@@ -99,6 +107,13 @@ def format_report(m: dict[str, Any]) -> str:
         per_layer = " / ".join(f"{x:.1%}" for x in a["head_averaged"])
         lines.append(f"| {lang} | {r['exact_match']:.2%} ({r['n']}) | {per_layer} | {a['best_layer']}: "
                      f"{a['best_layer_aer']:.1%} | {tuple(a['best_head'])}: {a['best_head_aer']:.1%} |")
+    langs = list(m["languages"])
+    lines += ["", "Exact match per construction family (held-out sentences of that family)", "",
+              "| construction | " + " | ".join(langs) + " | sentences |", "|---|" + "---|" * (len(langs) + 1)]
+    fams = m["languages"][langs[0]].get("by_family", {})
+    for f in fams:
+        cells = [f"{m['languages'][lang]['by_family'][f]['exact_match']:.1%}" for lang in langs]
+        lines.append(f"| {f} | " + " | ".join(cells) + f" | {fams[f]['n']} |")
     for lang, r in m["languages"].items():
         lines += ["", f"AER per head, {lang} (rows: decoder layers, columns: heads)"]
         lines += ["  layer " + str(i) + ": " + "  ".join(f"{x:6.1%}" for x in row)

@@ -26,8 +26,8 @@ from tqdm import tqdm
 
 from . import grammar
 from .config import preset
-from .data import make_splits, make_vocabs, save_examples, to_pairs, token_batches
-from .engine import DEFAULT_CHECKPOINT, Engine, resolve_device
+from .data import add_unknowns, make_splits, make_vocabs, save_examples, to_pairs, token_batches
+from .engine import Engine, resolve_device
 from .evaluate import HELDOUT_FILE, evaluate, exact_match, format_report
 from .model import Transformer
 
@@ -48,9 +48,13 @@ def train(args: argparse.Namespace) -> Engine:
     device = resolve_device(args.device)
     langs = list(grammar.LANGUAGES)
     t0 = time.perf_counter()
-    splits = make_splits(args.sentences, args.seed, args.valid, args.test)
-    src_vocab, tgt_vocab = make_vocabs(langs)
-    train_pairs = to_pairs(splits.train, langs, src_vocab, tgt_vocab)
+    splits = make_splits(args.sentences, args.seed, args.valid, args.test, workers=args.workers)
+    src_vocab, tgt_vocab = make_vocabs(langs, splits.train)
+    train_examples = add_unknowns(splits.train, args.unk_rate, args.seed + 2, langs)
+    train_pairs = to_pairs(train_examples, langs, src_vocab, tgt_vocab)
+    seen = {w for ex in splits.train for w in ex.source}
+    unseen = sorted(w for w in src_vocab.words() if w not in seen)
+    log.info("%d source words never occur in the training sentences: %s", len(unseen), " ".join(unseen[:40]))
     log.info("data: %d train / %d valid / %d test sentences, %d pairs, vocab %d/%d (%.1fs)", len(splits.train),
              len(splits.valid), len(splits.test), len(train_pairs), len(src_vocab), len(tgt_vocab),
              time.perf_counter() - t0)
@@ -107,6 +111,7 @@ def train(args: argparse.Namespace) -> Engine:
         "task": "English -> Spanish / Chinese translation of sentences from a synchronous grammar",
         "seed": args.seed, "steps": args.steps, "epochs": epoch, "sentences": {"train": len(splits.train),
         "valid": len(splits.valid), "test": len(splits.test)}, "pairs": len(train_pairs), "max_tokens": args.max_tokens,
+        "unk_rate": args.unk_rate, "source_words_unseen": unseen,
         "max_source_words": max(len(ex.source) for ex in splits.train),
         "peak_lr": args.lr, "warmup": args.warmup, "averaged_checkpoints": args.average,
         "average_every": args.average_every, "label_smoothing": args.label_smoothing,
@@ -115,6 +120,7 @@ def train(args: argparse.Namespace) -> Engine:
     }
     out = Path(args.out)
     engine.save(out)
+    write_word_rank(src_vocab.words(), out / "word_rank.json")
     save_examples(splits.test, out / HELDOUT_FILE)
     metrics = evaluate(engine, splits.test)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False))
@@ -123,19 +129,37 @@ def train(args: argparse.Namespace) -> Engine:
     return engine
 
 
+def write_word_rank(words: Sequence[str], path: Path) -> None:
+    """Frequency rank (wordfreq, English) of each source word, for ordering typo suggestions; skipped without
+    wordfreq (a development requirement)."""
+    try:
+        from wordfreq import top_n_list
+    except ImportError:
+        log.info("wordfreq is not installed: no word_rank.json")
+        return
+    top = {w: i for i, w in enumerate(top_n_list("en", 50_000))}
+    path.write_text(json.dumps({w: top.get(w, 50_000) for w in words}, ensure_ascii=False), encoding="utf-8")
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=str(DEFAULT_CHECKPOINT), help="checkpoint folder to write")
+    ap.add_argument("--out", default=None,
+                    help="checkpoint folder to write (default: a new folder runs/model-<date>-<time>); writing over "
+                         "an existing checkpoint, such as the shipped one, needs --overwrite")
+    ap.add_argument("--overwrite", action="store_true", help="allow --out to be an existing checkpoint folder")
     ap.add_argument("--preset", default="small", help="model preset (viz_model.config.PRESETS)")
-    ap.add_argument("--name", default="viz-mt-small", help="model name shown in the app")
+    ap.add_argument("--name", default="viz-mt-everyday", help="model name shown in the app")
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--sentences", type=int, default=90_000, help="unique English sentences to generate")
+    ap.add_argument("--sentences", type=int, default=120_000, help="unique English sentences to generate")
+    ap.add_argument("--unk-rate", type=float, default=0.06,
+                    help="fraction of training sentences added again with one content word as <unk> (both sides)")
+    ap.add_argument("--workers", type=int, default=2, help="processes generating sentences")
     ap.add_argument("--valid", type=int, default=500)
     ap.add_argument("--test", type=int, default=2000)
-    ap.add_argument("--steps", type=int, default=4500)
+    ap.add_argument("--steps", type=int, default=5000)
     ap.add_argument("--max-tokens", type=int, default=3000, help="target tokens per batch")
     ap.add_argument("--lr", type=float, default=7e-4, help="peak learning rate")
-    ap.add_argument("--warmup", type=int, default=600)
+    ap.add_argument("--warmup", type=int, default=800)
     ap.add_argument("--label-smoothing", type=float, default=0.1)
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--average", type=int, default=5, help="average the weights of the last N checkpoints (1: off)")
@@ -145,6 +169,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--device", default="auto")
     args = ap.parse_args(argv)
     args.argv = list(argv) if argv is not None else sys.argv[1:]
+    if args.out is None:
+        args.out = str(Path("runs") / time.strftime("model-%Y%m%d-%H%M%S"))
+    out = Path(args.out)
+    if out.exists() and (out / "model.safetensors").exists() and not args.overwrite:
+        ap.error(f"{out} already holds a checkpoint; pass --overwrite to replace it")
     return args
 
 
