@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from viz_model import grammar
-from viz_model.i18n import label, word_class
+from viz_model.i18n import LABELS, label, word_class
 
 from . import widgets
 from .markdown import md_escape
@@ -71,13 +71,13 @@ def model_card(run: Run) -> None:
     st.markdown(label("model_shape", loc, enc=d["encoder_layers"], dec=d["decoder_layers"], heads=d["heads"],
                       d=d["d_model"], ff=d["d_ff"], params=d["parameters"], sv=d["src_vocab"], tv=d["tgt_vocab"]))
     st.caption(label("where_runs", loc, device=d["device"]))
-    targets = " / ".join(label(f"lang_{code}", loc) if f"lang_{code}" in _LANG_KEYS else md_escape(name)
+    targets = " / ".join(label(f"lang_{code}", loc) if f"lang_{code}" in LABELS else md_escape(name)
                          for code, name in engine.languages.items())
-    st.markdown(f"**{label('task', loc)}:** {label('task_line', loc, targets=targets)}")
+    st.markdown(f"**{label('task', loc)}** {label('task_line', loc, targets=targets)}")
     facts = training_facts(engine.info)
     if facts:
         fmt = {k: f"{v:,}" if isinstance(v, int) else v for k, v in facts.items()}
-        st.markdown(f"**{label('training', loc)}:** " + label("training_line", loc, **fmt))
+        st.markdown(f"**{label('training', loc)}** " + label("training_line", loc, **fmt))
     metrics = engine.info.get("metrics") or {}  # the checkpoint's metrics.json
     langs = metrics.get("languages") or {}
     if not langs:
@@ -86,13 +86,10 @@ def model_card(run: Run) -> None:
     st.markdown(f"**{label('metrics', loc, n=metrics.get('n_sentences', '?'))}**")
     for col, (lang, r) in zip(st.columns(len(langs)), langs.items()):
         with col, st.container(border=True):
-            st.markdown(f"**{label(f'lang_{lang}', loc) if lang in _LANG_KEYS else md_escape(lang)}**")
+            st.markdown(f"**{label(f'lang_{lang}', loc) if f'lang_{lang}' in LABELS else md_escape(lang)}**")
             c1, c2 = st.columns(2)
             c1.metric(label("exact_match", loc), _pct(r.get("exact_match")))
             c2.metric(label("aer", loc), _pct((r.get("aer") or {}).get("best_head_aer")), help=label("aer_help", loc))
-
-
-_LANG_KEYS = ("es", "zh")
 
 
 @st.cache_data(show_spinner=False)

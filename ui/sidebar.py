@@ -16,7 +16,7 @@ from viz_model.tokenizer import MAX_INPUT_CHARS, MAX_SOURCE_TOKENS
 
 from . import session
 from .session import Run
-from .view import DEFAULT_SENTENCE, MAX_NEW_TOKENS, Limits, bounds
+from .view import DEFAULT_SENTENCE, MAX_NEW_TOKENS, Limits, View, bounds
 
 N_EXAMPLES = 6
 SAMPLING_TOP_K = 10  # top-k when sampling is switched on (see _set_mode)
@@ -46,15 +46,20 @@ def _random_sentence() -> None:
     session.update(sentence=grammar.detokenize(grammar.sample(random.Random()).source, "en"))
 
 
-def _set_mode(key: str) -> None:
-    """Greedy sets temperature 0; sampling starts at 1. Anything else (a stale label) changes nothing."""
-    mode = st.session_state[key]
+def mode_changed(view: View, mode: object) -> View:
+    """The view after the decoding-mode radio reads `mode`. Greedy sets temperature 0; sampling starts at temperature 1
+    and top-k 10: label smoothing left ~20% of the probability spread over every token, the other language's
+    included, and sampling the whole vocabulary at temperature 1 picks some. Anything else (a stale label sent back
+    by the browser after a language switch) changes nothing."""
     if mode == "greedy":
-        session.update(temperature=0.0)
-    elif mode == "sampling" and session.view().greedy:
-        # Label smoothing left ~20% of the probability spread over every token, the other language's included:
-        # sampling the whole vocabulary at temperature 1 picks some. Start from the 10 most probable tokens.
-        session.update(temperature=1.0, top_k=session.view().top_k or SAMPLING_TOP_K)
+        return view.with_(temperature=0.0)
+    if mode == "sampling" and view.greedy:
+        return view.with_(temperature=1.0, top_k=view.top_k or SAMPLING_TOP_K)
+    return view
+
+
+def _set_mode(key: str) -> None:
+    st.session_state["view"] = mode_changed(session.view(), st.session_state[key])
 
 
 def controls(engine, limits: Limits) -> None:

@@ -324,8 +324,8 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "{enc} 层编码器 + {dec} 层解码器，{heads} 个注意力头，d_model {d}，前"
               "馈层 {ff}，共 {params:,} 个参数；词表：源 {sv} 个词元 / 目标 {tv} 个词元。",
     },
-    "task": {"en": "Task", "zh": "任务"},
-    "training": {"en": "Training", "zh": "训练"},
+    "task": {"en": "Task:", "zh": "任务："},
+    "training": {"en": "Training:", "zh": "训练："},
     "task_line": {"en": "translate English into {targets} (sentences of the grammar in viz_model/grammar)",
                   "zh": "把英文翻译成{targets}（viz_model/grammar 中语法生成的句子）"},
     "training_line": {

@@ -139,9 +139,10 @@ def attention_grid(trace: Trace, kind: str, what: str = "weights", locale: str =
     height = min(MAX_HEIGHT + 300, max(MIN_HEIGHT, 100 + n_l * max(90, 8 * n_q)))
     return finish(
         fig, title, height, plot_bgcolor=MASK_COLOR, shapes=shapes,
-        xaxis=dict(tickmode="array", tickvals=x_ticks, ticktext=[label("head_n", locale, n=h) for h in range(n_h)],
+        # The axis titles name the dimension once; ticks are the indices (lean in bytes, readable in either language).
+        xaxis=dict(title=label("head", locale), tickmode="array", tickvals=x_ticks, ticktext=list(range(n_h)),
                    side="top"),
-        yaxis=dict(tickmode="array", tickvals=y_ticks, ticktext=[label("layer_n", locale, n=lay) for lay in range(n_l)],
+        yaxis=dict(title=label("layer", locale), tickmode="array", tickvals=y_ticks, ticktext=list(range(n_l)),
                    autorange="reversed"),
     )
 
