@@ -473,16 +473,16 @@ def test_head_map_chart_is_linked_and_holds_the_summary(tr):
     for r in rows:
         assert r["entropy"] == pytest.approx(float(s["entropy"][r["layer"], r["head"]]), abs=1e-4)
         assert r["max_weight"] == pytest.approx(float(s["max_weight"][r["layer"], r["head"]]), abs=1e-4)
-    params = spec.get("params", []) + [p for c in spec["hconcat"] for p in c.get("params", [])]
+    params = spec.get("params", []) + [p for c in spec["vconcat"] for p in c.get("params", [])]
     assert "head" in [p["name"] for p in params]  # the click selection an app reads
     select = next(p for p in params if p["name"] == "head")["select"]
     assert select["fields"] == ["layer", "head"]
     # both panels' opacity follows the selection: the two views are linked
-    assert all("condition" in c["encoding"]["opacity"] for c in spec["hconcat"])
-    assert "点击" in spec["title"]
+    assert all("condition" in c["encoding"]["opacity"] for c in spec["vconcat"])
+    assert "点击" in "".join(spec["title"])
     import altair as alt
 
-    alt.HConcatChart.from_dict(spec, validate=True)  # the cached template plus this trace's rows is valid Vega-Lite
+    alt.VConcatChart.from_dict(spec, validate=True)  # the cached template plus this trace's rows is valid Vega-Lite
 
 
 def test_clip_text_counts_cjk_as_two_columns():

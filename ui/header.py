@@ -27,6 +27,13 @@ FORMULAS: dict[str, list[str]] = {
 }
 
 
+# On a phone (390 px) the formulas are set smaller so that none is cut; if one still does not fit, it scrolls.
+NARROW_CSS = """<style>
+@media (max-width: 640px) { .katex-display { font-size: 0.74em; } }
+.katex-display { overflow-x: auto; overflow-y: hidden; }
+</style>"""
+
+
 def page_title(page: str, locale: str = "en") -> str:
     return label(f"page_{page}", locale)
 
@@ -35,6 +42,7 @@ def header(page: str, locale: str) -> None:
     """Title, 2-4 plain sentences on what the stage does, and its formula(s) (one per line, so none is cut)."""
     st.title(f"{ICONS[page]} {page_title(page, locale)}")
     st.markdown(md_escape(label(f"intro_{page}", locale)))  # "<2es>" is text, not a tag
+    st.html(NARROW_CSS)
     for formula in FORMULAS[page]:
         st.latex(formula)
 

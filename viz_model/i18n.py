@@ -21,10 +21,7 @@ LABELS: dict[str, dict[str, str]] = {
     "head": {"en": "head", "zh": "注意力头"},
     "heads": {"en": "heads", "zh": "注意力头"},
     "query": {"en": "query", "zh": "查询"},
-    "query_decoder": {
-        "en": "query: decoder input (its row predicts the next token)",
-        "zh": "查询：解码器输入（这一行用于预测下一个词元）",
-    },
+    "query_decoder": {"en": "query (row → next token)", "zh": "查询（行 → 下一个词元）"},
     "key": {"en": "key", "zh": "键"},
     "value": {"en": "value", "zh": "值"},
     "token": {"en": "token", "zh": "词元"},

@@ -41,9 +41,11 @@ from .style import (
     square_axes,
     token_axis,
     value_label,
+    wrap,
 )
 
 HEAD_METRICS = ("entropy", "max_weight", "mean_distance")
+HEAD_MAP_WIDTH = 280  # pixels per panel of the head map
 
 
 def attention_heatmap(trace: Trace, kind: str, layer: int, head: int | None, what: str = "weights",
@@ -234,7 +236,8 @@ def _head_map_template(kind: str, locale: str, n_bars: int) -> str:
     """The Vega-Lite spec of the head map, built with Altair once per (kind, locale, size) against a named dataset."""
     pick = alt.selection_point(name="head", fields=["layer", "head"], on="click", clear="dblclick")
     hover = alt.selection_point(name="hover", fields=["layer", "head"], on="pointerover", clear="pointerout")
-    colour = alt.Color("layer:O", title=label("layer", locale), scale=alt.Scale(scheme="viridis"))
+    colour = alt.Color("layer:O", title=label("layer", locale), scale=alt.Scale(scheme="viridis"),
+                       legend=alt.Legend(orient="bottom", direction="horizontal"))
     emphasis = alt.condition(pick | hover, alt.value(1.0), alt.value(0.35))
     tooltip = [alt.Tooltip("name:N", title=label("head", locale)),
                alt.Tooltip("entropy:Q", title=label("entropy", locale), format=".3f"),
@@ -245,14 +248,15 @@ def _head_map_template(kind: str, locale: str, n_bars: int) -> str:
         x=alt.X("entropy:Q", title=label("entropy", locale)),
         y=alt.Y("mean_distance:Q", title=label("mean_distance", locale)),
         color=colour, opacity=emphasis, tooltip=tooltip,
-    ).add_params(pick, hover).properties(width=260, height=220)
+    ).add_params(pick, hover).properties(width=HEAD_MAP_WIDTH, height=200)
     bars = base.mark_bar().encode(
         x=alt.X("name:N", title=None, sort=None, axis=alt.Axis(labelAngle=-60)),
         y=alt.Y("max_weight:Q", title=label("max_weight", locale), scale=alt.Scale(domain=[0, 1])),
         color=colour, opacity=emphasis, tooltip=tooltip,
-    ).properties(width=max(160, 16 * n_bars), height=220)
-    chart = alt.hconcat(points, bars).properties(
-        title=label("title_head_map", locale, kind=label(kind, locale))).configure_view(stroke=None)
+    ).properties(width=HEAD_MAP_WIDTH, height=160)
+    # One above the other at a fixed width: fits a 390 px phone screen (side by side it overflowed).
+    title = wrap(label("title_head_map", locale, kind=label(kind, locale)), 40).split("<br>")
+    chart = alt.vconcat(points, bars).properties(title=title).configure_view(stroke=None)
     return json.dumps(chart.to_dict())
 
 

@@ -34,7 +34,7 @@ DIVERGING = [[0.0, "#67001f"], [0.25, "#d6604d"], [0.5, "#f7f7f7"], [0.75, "#439
 MARGIN = dict(l=10, r=10, t=30, b=10)  # the title adds its own room above (title.automargin)
 MIN_HEIGHT, MAX_HEIGHT = 300, 900
 ROW_PX = 22  # pixels per token row in heatmaps
-TITLE_COLUMNS = 56  # titles wrap after this many display columns (a CJK character takes two): no title is cut
+TITLE_COLUMNS = 44  # titles wrap after this many display columns (a CJK character takes two): none is cut at 390 px
 
 # A deliberately small template: it is serialised into every figure, and the attention grid has a byte budget.
 # No background or text colour: st.plotly_chart's "streamlit" theme sets them for the visitor's light or dark theme.
@@ -95,6 +95,8 @@ def thumbnail(fig: go.Figure) -> go.Figure:
     fig.update_layout(height=280, margin=dict(l=0, r=0, t=10, b=0), showlegend=False, font_size=9,
                       title=dict(text=wrap(title, 44), font_size=11))
     fig.update_traces(showscale=False, selector=dict(type="heatmap"))
+    fig.update_xaxes(title=None)  # a long axis title outgrows a small plot and runs into its title
+    fig.update_yaxes(title=None)
     return fig
 
 
