@@ -131,7 +131,7 @@ def attention_grid(trace: Trace, kind: str, what: str = "weights", locale: str =
         y_ticks = [lay * n_q + n_q // 2 - 0.5 * (n_q % 2 == 0) for lay in range(n_l)]
         x_ticks = [t if t != int(t) else t + 0.5 for t in x_ticks]
         y_ticks = [t if t != int(t) else t + 0.5 for t in y_ticks]
-    heatmap.update(hoverongaps=False, colorbar=dict(thickness=12), **color_kwargs(what, z))
+    heatmap.update(hoverongaps=False, **color_kwargs(what, z))  # default colour bar: fewer bytes
     fig = go.Figure(heatmap)
     # Separators between heads (vertical) and layers (horizontal) as a single SVG path in data coordinates.
     parts = [f"M{h * n_k - 0.5},-0.5V{n_l * n_q - 0.5}" for h in range(1, n_h)]
@@ -142,8 +142,7 @@ def attention_grid(trace: Trace, kind: str, what: str = "weights", locale: str =
     return finish(
         fig, title, height, plot_bgcolor=MASK_COLOR, shapes=shapes,
         # The axis titles name the dimension once; ticks are the indices (lean in bytes, readable in either language).
-        xaxis=dict(title=label("head", locale), tickmode="array", tickvals=x_ticks, ticktext=list(range(n_h)),
-                   side="top"),
+        xaxis=dict(title=label("head", locale), tickmode="array", tickvals=x_ticks, ticktext=list(range(n_h))),
         yaxis=dict(title=label("layer", locale), tickmode="array", tickvals=y_ticks, ticktext=list(range(n_l)),
                    autorange="reversed"),
     )

@@ -84,7 +84,8 @@ def finish(fig: go.Figure, title: str, height: int, **layout: object) -> go.Figu
     """Template, height and the title: wrapped (never cut at a narrow width) and pushing the margin above the plot,
     so axis titles and top tick labels never overlap it."""
     fig.update_layout(template=TEMPLATE, height=height, margin=MARGIN,
-                      title=dict(text=wrap(title), x=0, xanchor="left", yref="paper", automargin=True, font_size=15),
+                      title=dict(text=wrap(title), x=0, xanchor="left", y=1, yref="paper", yanchor="bottom",
+                                 automargin=True, font_size=15),
                       **layout)
     return fig
 
