@@ -11,7 +11,8 @@ run = session.current()
 trace, loc = run.trace, run.locale
 
 overview.sentence_and_translation(run)
-widgets.chart(figures.pipeline_figure(trace, locale=loc), key="pipeline")
+with st.container(key="wide_diagram"):  # scrolls sideways on a phone (ui/header.py NARROW_CSS)
+    widgets.chart(figures.pipeline_figure(trace, locale=loc), key="pipeline")
 
 st.header(label("stages", loc))
 stage_figures = {

@@ -561,3 +561,16 @@ def test_logit_lens_table_shows_tokens_as_plain_text(tr):
     df = tables.logit_lens_table(tr, VOCAB)
     assert df.columns[0].startswith("0: <s> → ") and not any("&lt;" in c for c in df.columns)
     assert "&lt;" not in df.to_csv()
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_every_builder_equals_its_validated_figure(tr, locale):
+    """Builders hand Plotly their layout unvalidated (figures.style.finish): each must be exactly what Plotly's own
+    validation makes of it, or a browser would get a property Plotly.js does not know."""
+    coords = pca_2d(np.random.default_rng(0).normal(size=(len(VOCAB), 8)).astype(np.float32))[0]
+    built = _all_builders(tr, locale) + [
+        figures.vocab_projection(coords, VOCAB, ["gato"], locale=locale), figures.attention_grid(tr, "decoder_self"),
+        figures.thumbnail(figures.ffn_active_fraction(tr, locale=locale)),
+    ]
+    for fig in built:
+        assert json.loads(fig.to_json()) == json.loads(go.Figure(fig.to_dict()).to_json()), fig.layout.title.text

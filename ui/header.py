@@ -27,10 +27,15 @@ FORMULAS: dict[str, list[str]] = {
 }
 
 
-# On a phone (390 px) the formulas are set smaller so that none is cut; if one still does not fit, it scrolls.
+# On a phone (390 px) the formulas are set smaller so that none is cut (if one still does not fit, it scrolls), and
+# the pipeline diagram keeps a readable width inside its own horizontal scroll (its boxes hold fixed-size text).
 NARROW_CSS = """<style>
-@media (max-width: 640px) { .katex-display { font-size: 0.74em; } }
 .katex-display { overflow-x: auto; overflow-y: hidden; }
+@media (max-width: 640px) {
+  .katex-display { font-size: 0.74em; }
+  .st-key-wide_diagram { overflow-x: auto; }
+  .st-key-wide_diagram [data-testid="stPlotlyChart"] { min-width: 760px; }
+}
 </style>"""
 
 

@@ -28,9 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
     "tokens": {"en": "tokens", "zh": "词元"},
     "position": {"en": "position", "zh": "位置"},
     "dimension": {"en": "dimension", "zh": "维度"},
-    "id": {"en": "id", "zh": "编号"},
     "unit": {"en": "unit", "zh": "单元"},
-    "units": {"en": "units", "zh": "单元"},
     "activation": {"en": "activation", "zh": "激活值"},
     "weight": {"en": "weight", "zh": "权重"},
     "weights": {"en": "weights", "zh": "权重"},
@@ -38,14 +36,12 @@ LABELS: dict[str, dict[str, str]] = {
     "scores": {"en": "scores", "zh": "分数"},
     "probability": {"en": "probability", "zh": "概率"},
     "logit": {"en": "logit", "zh": "logit"},
-    "rank": {"en": "rank", "zh": "排名"},
     "step": {"en": "step", "zh": "步"},
     "row": {"en": "row", "zh": "行"},
     "column": {"en": "column", "zh": "列"},
     "count": {"en": "count", "zh": "数量"},
     "norm": {"en": "L2 norm", "zh": "L2 范数"},
     "similarity": {"en": "cosine similarity", "zh": "余弦相似度"},
-    "chosen": {"en": "chosen", "zh": "选中"},
     "masked": {"en": "masked", "zh": "已屏蔽"},
     "allowed": {"en": "allowed", "zh": "允许"},
     "mean_over_heads": {"en": "mean over heads", "zh": "各注意力头平均"},
@@ -116,7 +112,6 @@ LABELS: dict[str, dict[str, str]] = {
     "title_pipeline": {"en": "The Transformer, live", "zh": "Transformer 的实时运行"},
     "active_fraction": {"en": "fraction active", "zh": "激活比例"},
     "active_annotation": {"en": "{pct:.1f}% of values > 0 pass the ReLU", "zh": "{pct:.1f}% 的值 > 0，通过 ReLU"},
-    "relu_cut": {"en": "ReLU cut", "zh": "ReLU 截断"},
     "cut_by_relu": {"en": "≤ 0: set to 0 by ReLU", "zh": "≤ 0：被 ReLU 置零"},
     "passes_relu": {"en": "> 0: passes", "zh": "> 0：通过"},
     "mean_activation": {"en": "mean activation", "zh": "平均激活值"},
@@ -164,7 +159,6 @@ LABELS: dict[str, dict[str, str]] = {
     "col_logit": {"en": "logit", "zh": "logit"},
     "col_step": {"en": "{t}: {inp} → {out}", "zh": "{t}：{inp} → {out}"},
     # ================================================================ the app: sidebar, notices, pages
-    "app_title": {"en": "Inside a Transformer translator", "zh": "Transformer 翻译模型内部一览"},
     "ui_language": {"en": "Interface language", "zh": "界面语言"},
     "sentence": {"en": "English sentence (press Enter)", "zh": "英文句子（按回车）"},
     "longer_than_training": {
@@ -311,7 +305,6 @@ LABELS: dict[str, dict[str, str]] = {
     "pick_decoder": {"en": "Decoder", "zh": "解码器"},
     "source_side": {"en": "Source (English)", "zh": "源句（英文）"},
     "target_side": {"en": "Target (decoder input)", "zh": "目标句（解码器输入）"},
-    "go_to": {"en": "Open: {page}", "zh": "打开：{page}"},
     "stages": {"en": "The stages", "zh": "各个阶段"},
     "what_model_knows": {"en": "What the model knows", "zh": "模型知道什么"},
     "where_runs": {"en": "Runs on: {device}", "zh": "运行设备：{device}"},
@@ -372,7 +365,6 @@ LABELS: dict[str, dict[str, str]] = {
     "view_top_k": {"en": "Bars shown (top-k)", "zh": "显示的条数（top-k）"},
     "so_far": {"en": "Tokens so far", "zh": "目前已生成的词元"},
     "chosen_next": {"en": "Chosen next token", "zh": "选出的下一个词元"},
-    "attn_layer": {"en": "Layer for the attention rows", "zh": "注意力行所在的层"},
     "causal_row": {"en": "What this step looked at in its own output", "zh": "这一步在已生成内容中关注了什么"},
     "cross_row": {"en": "What this step looked at in the English input", "zh": "这一步在英文输入中关注了什么"},
     "lens": {"en": "Logit lens: what each decoder layer would predict", "zh": "Logit 透镜：每一层解码器会预测什么"},
@@ -454,5 +446,5 @@ def label(key: str, locale: str = "en", **fmt: object) -> str:
 
 def word_class(name: str, locale: str = "en") -> str:
     """A grammar word class ("noun", "relative pronoun") in `locale`; its own name when the table lacks it."""
-    key = "class_" + name.replace(" ", "_")
+    key = f"class_{name.replace(' ', '_')}"
     return label(key, locale) if key in LABELS else name

@@ -17,7 +17,7 @@ SLIDER = '[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]'
 CHART = '[data-testid="stPlotlyChart"]'
 
 
-def wait_ready(page, timeout: float = 30_000) -> None:
+def wait_ready(page, timeout: float = 60_000) -> None:
     """Wait for a chart and for the script run to finish (the status widget disappears)."""
     page.wait_for_selector(CHART, state="visible", timeout=timeout)
     page.wait_for_function(

@@ -43,6 +43,7 @@ TEMPLATE = go.layout.Template(layout=dict(
     xaxis=dict(showgrid=False, zeroline=False, automargin=True),
     yaxis=dict(showgrid=False, zeroline=False, automargin=True),
 ))
+TEMPLATE_JSON = TEMPLATE.to_plotly_json()
 
 
 def columns(text: str) -> int:
@@ -81,24 +82,37 @@ def height_for(n_rows: int, extra: int = 120) -> int:
 
 
 def finish(fig: go.Figure, title: str, height: int, **layout: object) -> go.Figure:
-    """Template, height and the title: wrapped (never cut at a narrow width) and pushing the margin above the plot,
-    so axis titles and top tick labels never overlap it."""
-    fig.update_layout(template=TEMPLATE, height=height, margin=MARGIN,
-                      title=dict(text=wrap(title), x=0, xanchor="left", y=1, yref="paper", yanchor="bottom",
-                                 automargin=True, font_size=15),
-                      **layout)
-    return fig
+    """The finished figure: template, height, and the title, wrapped (never cut at a narrow width) and pushing the
+    margin above the plot, so axis titles and top tick labels never overlap it.
+
+    The layout is plain JSON and goes in unvalidated: Plotly's validation of a layout (update_layout) cost more than
+    building the rest of a figure. tests/test_figures.py checks every builder against the validated figure, so
+    `layout` must be what Plotly itself would produce: nested dicts (no `font_size` shorthand), titles as
+    {"text": ...} (a plain string axis title is converted here).
+    """
+    full = fig.layout.to_plotly_json()  # what the builder set already: subplots, shapes, annotations
+    full.update(template=TEMPLATE_JSON, height=height, margin=MARGIN,
+                title=dict(text=wrap(title), x=0, xanchor="left", y=1, yref="paper", yanchor="bottom",
+                           automargin=True, font=dict(size=15)))
+    for name, value in layout.items():
+        if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict) and isinstance(value.get("title"), str):
+            value = {**value, "title": dict(text=value["title"])}
+        full[name] = value
+    return go.Figure(data=fig.data, layout=full, _validate=False)
 
 
 def thumbnail(fig: go.Figure) -> go.Figure:
-    """A small version of a full figure, for the overview's stage cards: shorter, smaller text, no legend or scale."""
-    title = fig.layout.title.text.replace("<br>", " ") if fig.layout.title.text else ""
-    fig.update_layout(height=280, margin=dict(l=0, r=0, t=10, b=0), showlegend=False, font_size=9,
-                      title=dict(text=wrap(title, 44), font_size=11))
+    """A small version of a full figure, for the overview's stage cards: shorter, smaller text, no legend, colour bar
+    or axis titles (a long axis title outgrows a small plot and runs into its title)."""
+    layout = fig.layout.to_plotly_json()
+    title = layout.get("title", {})
+    layout.update(height=280, margin=dict(l=0, r=0, t=10, b=0), showlegend=False, font=dict(size=9),
+                  title={**title, "text": wrap(title.get("text", "").replace("<br>", " "), 44), "font": dict(size=11)})
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")):
+            axis.pop("title", None)
     fig.update_traces(showscale=False, selector=dict(type="heatmap"))
-    fig.update_xaxes(title=None)  # a long axis title outgrows a small plot and runs into its title
-    fig.update_yaxes(title=None)
-    return fig
+    return go.Figure(data=fig.data, layout=layout, _validate=False)
 
 
 def f32(a: object) -> np.ndarray:
