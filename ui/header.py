@@ -34,7 +34,7 @@ NARROW_CSS = """<style>
 @media (max-width: 640px) {
   .katex-display { font-size: 0.74em; }
   .st-key-wide_diagram { overflow-x: auto; }
-  .st-key-wide_diagram [data-testid="stPlotlyChart"] { min-width: 760px; }
+  .st-key-wide_diagram > div { min-width: 760px !important; }
 }
 </style>"""
 

@@ -93,7 +93,7 @@ def finish(fig: go.Figure, title: str, height: int, **layout: object) -> go.Figu
     full = fig.layout.to_plotly_json()  # what the builder set already: subplots, shapes, annotations
     full.update(template=TEMPLATE_JSON, height=height, margin=MARGIN,
                 title=dict(text=wrap(title), x=0, xanchor="left", y=1, yref="paper", yanchor="bottom",
-                           automargin=True, font=dict(size=15)))
+                           automargin=True, pad=dict(b=10), font=dict(size=15)))
     for name, value in layout.items():
         if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict) and isinstance(value.get("title"), str):
             value = {**value, "title": dict(text=value["title"])}
