@@ -1,39 +1,83 @@
-"""Streamlit entry point: the router. It owns the page list and the sidebar shared by every page.
+"""Streamlit entry point: the router. It owns the run.
 
-Run with `streamlit run app.py`. State lives in the URL (ui/state.py); the model is loaded once per process and
-shared read-only (ui/cache.py); each page only reads widgets, asks for the cached trace and draws figures.
+Run with `streamlit run app.py`. Each script run, in this order: load the shared model; read this session's view
+(from the URL on its first run; widgets change it in callbacks before the run starts, ui/session.py); decide which
+page shows (here only); draw the sidebar's controls; build the one `Run` (engine, view, trace or input error); draw the
+page's header, then the page itself, which only draws from `ui.session.current()`; then the share link and downloads;
+and last, write the view to the URL, once. ui/legacy_pages.py explains the one workaround the top-level `pages/`
+folder needs.
 """
 
 import streamlit as st
 
-st.set_page_config(page_title="Transformer, stage by stage", page_icon="🔍", layout="wide")
+st.set_page_config(page_title="Transformer, inside out", page_icon="🔍", layout="wide")
 
-from ui import cache, sidebar, state  # noqa: E402  (set_page_config must come first)
-from ui.text import PAGE_ORDER, PAGES, page_title, t  # noqa: E402
+from ui import cache, header, session, sidebar  # noqa: E402
+from ui.markdown import md_escape  # noqa: E402
+from ui.view import PAGE_ORDER, Limits  # noqa: E402
+from viz_model.i18n import label  # noqa: E402  (set_page_config must come first)
+from viz_model.tokenizer import MAX_SOURCE_TOKENS, InputError  # noqa: E402
 
 try:
     engine = cache.get_engine()
 except Exception:  # a missing or broken checkpoint: say so plainly, details go to the server log
-    st.error(t("err_model"))
+    st.error(label("err_model"))
     raise
-limits = state.Limits.of(engine)
-state.init(limits)
-ui = state.ui()
+limits = Limits.of(engine)
+view = session.load_view(limits)
 
-pages = {
-    name: st.Page(f"pages/{name}.py", title=page_title(name, ui), icon=PAGES[name]["icon"],
-                  default=name == "overview")  # url_path = file name
-    for name in PAGE_ORDER
-}
+# ------------------------------------------------------------------------------------------- which page shows
+pages = {name: st.Page(f"pages/{name}.py", title=header.page_title(name, view.locale), icon=header.ICONS[name],
+                       default=name == "overview") for name in PAGE_ORDER}  # url_path = the file's name
 current = st.navigation(list(pages.values()))
-first_page = st.session_state.pop("first_page", None)
-current_name = current.url_path if current.url_path in pages else "overview"  # the default page's path is ""
-if first_page in pages and first_page != current_name and first_page != "overview":
-    st.switch_page(pages[first_page])  # a shared link names its page in ?page=
-state.view()["page"] = current_name
+page = current.url_path if current.url_path in pages else "overview"  # the default page's url_path is ""
+link_page = st.session_state.pop("link_page", None)
+if link_page in pages and link_page != page and page == "overview":
+    st.switch_page(pages[link_page])  # a shared link to the root names its page in ?page=
+if view.page != page:
+    session.update(page=page)
 
-sidebar.render(engine)
-state.show_warnings()
-state.sync_url()
-current.run()
-sidebar.finish()  # share link, downloads, URL; also called by a page that stops on bad input
+# ------------------------------------------------------------------------------------------- the run
+sidebar.controls(engine, limits)
+view = session.view()
+previous = st.session_state.get("run")
+key = (view.sentence, view.target_language, view.decode_settings())
+trace, error = None, None
+if previous is not None and previous.trace is not None and previous.view is not None and \
+        (previous.view.sentence, previous.view.target_language, previous.view.decode_settings()) == key:
+    trace = previous.trace  # one trace per session: the same input reuses it without another copy from the cache
+else:
+    try:
+        trace = cache.get_trace(*key)
+    except InputError as err:
+        error = err
+notices: list[tuple[str, str]] = []  # (text, icon): the view fitted to this trace, and notes on the input
+if trace is not None:
+    last_step = len(trace.next_tokens) - 1
+    if view.step > last_step:
+        notices.append((label("clamped_step", view.locale, value=view.step, clamped=last_step), "ℹ️"))
+        view = view.with_(step=last_step)
+        session.update(step=last_step)
+    if trace.meta.get("truncated_from"):
+        notices.append((label("truncated", view.locale, n=trace.meta["truncated_from"], limit=MAX_SOURCE_TOKENS),
+                        "✂️"))
+    if trace.meta.get("longer_than_training"):
+        notices.append((label("longer_than_training", view.locale, n=len(trace.meta.get("source_words", [])),
+                              limit=engine.info.get("max_source_words", MAX_SOURCE_TOKENS)), "📏"))
+    if not trace.meta.get("finished", True):
+        notices.append((label("unfinished", view.locale, n=trace.meta["settings"]["max_new_tokens"]), "⏹️"))
+run = session.Run(engine, limits, view, trace, error)
+session.set_run(run)
+
+# ------------------------------------------------------------------------------------------- drawing
+session.show_warnings(view.locale)
+header.header(page, view.locale)
+if error is not None:
+    st.error(header.input_error(error, view.locale), icon="🚫")
+    st.info(label("kept_text", view.locale))
+else:
+    for text, icon in notices:
+        st.info(md_escape(text), icon=icon)
+    current.run()
+sidebar.footer(run)
+session.write_url(limits)

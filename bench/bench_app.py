@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ui.apptest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, navigation_only, serve_app  # noqa: E402
+from ui.apptest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve_app  # noqa: E402
+from ui.legacy_pages import navigation_only  # noqa: E402
 from viz_model import grammar  # noqa: E402
 
 PAGES = ["overview", "embeddings", "positional", "attention", "ffn", "output"]
@@ -57,7 +58,7 @@ def _server_side_page(AppTest, page: str, i: int, runs: int) -> dict:  # noqa: N
     assert not at.exception, at.exception
     times = []
     for text in sentences(runs, seed=100 + i):
-        at.text_input(key="w_q").set_value(text)
+        at.text_input(key="w_sentence.en").set_value(text)
         t0 = time.perf_counter()
         at.run()
         times.append((time.perf_counter() - t0) * 1000)
@@ -67,7 +68,7 @@ def _server_side_page(AppTest, page: str, i: int, runs: int) -> dict:  # noqa: N
            "figure_bytes": sum(len(s.encode()) for s in specs)}
     if page == "attention":
         row["grid_bytes_per_value"] = _grid_bytes_per_value(at)
-        at.text_input(key="w_q").set_value(SIXTEEN_TOKENS)
+        at.text_input(key="w_sentence.en").set_value(SIXTEEN_TOKENS)
         at.run()
         row["grid_bytes_per_value_16"] = _grid_bytes_per_value(at)
     return row

@@ -20,7 +20,8 @@ from bench_app import IDLE_JS  # noqa: E402
 from ui.apptest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve_app  # noqa: E402
 
 SENTENCE = "The black cat that the old woman sees does not sleep under the big table."
-VIEWS = [  # (file name, page path, query parameters)
+PHONE = {"width": 390, "height": 844}
+VIEWS = [  # (file name, page path, query parameters[, colour scheme, viewport])
     ("overview", "", {"q": SENTENCE, "lang": "zh"}),
     ("embeddings", "embeddings", {"q": SENTENCE, "lang": "es"}),
     ("positional", "positional", {"q": SENTENCE, "lang": "es"}),
@@ -29,6 +30,8 @@ VIEWS = [  # (file name, page path, query parameters)
     ("ffn", "ffn", {"q": SENTENCE, "lang": "es", "stack": "decoder", "layer": "1"}),
     ("output", "output", {"q": SENTENCE, "lang": "zh", "step": "4"}),
     ("overview_zh_ui", "", {"q": SENTENCE, "lang": "zh", "ui": "zh"}),
+    ("attention_dark", "attention", {"q": SENTENCE, "lang": "zh", "kind": "cross", "layer": "2", "head": "1"}, "dark"),
+    ("output_phone", "output", {"q": SENTENCE, "lang": "zh", "step": "4"}, "light", PHONE),
 ]
 
 
@@ -42,13 +45,16 @@ def main() -> None:
 
     with serve_app() as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
-        for name, path, params in VIEWS:
+        for name, path, params, *look in VIEWS:
+            scheme = look[0] if look else "light"
+            viewport = look[1] if len(look) > 1 else VIEWPORT
+            page = browser.new_page(viewport=viewport, color_scheme=scheme)
             page.goto(f"{base}/{path}?{urlencode(params)}")
             page.wait_for_selector(".js-plotly-plot", timeout=60_000)
             page.wait_for_function(IDLE_JS, timeout=60_000)
             page.wait_for_timeout(800)  # let Plotly finish its transitions
             page.screenshot(path=str(out / f"{name}.png"))
+            page.close()
             print(out / f"{name}.png")
         browser.close()
 

@@ -2,29 +2,29 @@
 
 import streamlit as st
 
-from ui import cache, page, state
-from ui.text import t
+from ui import cache, session, widgets
 from viz_model import figures, tables
+from viz_model.i18n import label
 
-ctx = page.start("embeddings")
-ui, trace = ctx.ui, ctx.trace
+run = session.current()
+trace, loc = run.trace, run.locale
 
 c1, c2 = st.columns(2)
 with c1:
-    st.subheader(t("source", ui))
-    page.table(tables.token_table(trace, "src", ui=ui), "source_tokens", ui, key="csv_src")
+    st.subheader(label("source_side", loc))
+    widgets.table(run, tables.token_table(trace, "src", locale=loc), "source_tokens", key="csv_src")
 with c2:
-    st.subheader(t("target_side", ui))
-    page.table(tables.token_table(trace, "tgt", ui=ui), "target_tokens", ui, key="csv_tgt")
+    st.subheader(label("target_side", loc))
+    widgets.table(run, tables.token_table(trace, "tgt", locale=loc), "target_tokens", key="csv_tgt")
 
-which = state.bound(st.segmented_control, "emb", t("emb_view", ui), ["raw", "scaled"], format_func=lambda w: t(w, ui),
-                    required=True, label_visibility="collapsed")
+which = session.bind(st.segmented_control, "embedding_rows", label("emb_view", loc), ["raw", "scaled"],
+                     format_func=lambda w: label(f"emb_{w}", loc), required=True, label_visibility="collapsed")
 c1, c2 = st.columns(2)
 with c1:
-    page.chart(figures.embedding_heatmap(trace, "src", which, ui=ui), key="emb_src")
+    widgets.chart(figures.embedding_heatmap(trace, "src", which, locale=loc), key="emb_src")
 with c2:
-    page.chart(figures.embedding_heatmap(trace, "tgt", which, ui=ui), key="emb_tgt")
+    widgets.chart(figures.embedding_heatmap(trace, "tgt", which, locale=loc), key="emb_tgt")
 
 coords, words, _ = cache.vocab_projection_coords("src")
-page.chart(figures.vocab_projection(coords, words, trace.source_tokens, ui=ui, title=t("projection", ui)),
-           key="vocab_pca")
+widgets.chart(figures.vocab_projection(coords, words, trace.source_tokens, locale=loc,
+                                       title=label("projection", loc)), key="vocab_pca")

@@ -2,27 +2,28 @@
 
 import streamlit as st
 
-from ui import page, state
-from ui.text import t
+from ui import session, widgets
 from viz_model import figures, tables
+from viz_model.i18n import label
 
-ctx = page.start("ffn")
-ui, trace = ctx.ui, ctx.trace
+run = session.current()
+trace, loc = run.trace, run.locale
 
 c1, c2 = st.columns([1, 2])
 with c1:
-    stack = state.bound(st.segmented_control, "stack", t("stack", ui), ["encoder", "decoder"],
-                        format_func=lambda s: t(s, ui), required=True)
+    stack = session.bind(st.segmented_control, "ffn_stack", label("stack", loc), ["encoder", "decoder"],
+                         format_func=lambda s: label(f"pick_{s}", loc), required=True)
 with c2:
-    layer = page.layer_slider(trace.n_layers(stack), ui, key="w_layer_ffn")
+    layer = widgets.layer_slider(run, trace.n_layers(stack), key="layer_ffn")
 
 c1, c2 = st.columns([3, 2])
 with c1:
-    page.chart(figures.ffn_heatmap(trace, stack, layer, top_units=40, ui=ui), key="ffn_heatmap")
+    widgets.chart(figures.ffn_heatmap(trace, stack, layer, top_units=40, locale=loc), key="ffn_heatmap")
 with c2:
-    page.chart(figures.ffn_histogram(trace, stack, layer, ui=ui), key="ffn_hist")
-st.subheader(t("top_units", ui))
-page.table(tables.top_units_table(trace, stack, layer, k=5, ui=ui), f"top_units_{stack}_{layer}", ui, key="csv_units")
-page.chart(figures.ffn_active_fraction(trace, ui=ui), key="ffn_active")
-st.subheader(t("residual", ui))
-page.chart(figures.residual_norms(trace, ui=ui), key="residual")
+    widgets.chart(figures.ffn_histogram(trace, stack, layer, locale=loc), key="ffn_hist")
+st.subheader(label("top_units", loc))
+widgets.table(run, tables.top_units_table(trace, stack, layer, k=5, locale=loc), f"top_units_{stack}_{layer}",
+              key="csv_units")
+widgets.chart(figures.ffn_active_fraction(trace, locale=loc), key="ffn_active")
+st.subheader(label("residual", loc))
+widgets.chart(figures.residual_norms_figure(trace, stack=stack, locale=loc), key="residual")

@@ -2,36 +2,32 @@
 
 import streamlit as st
 
-from ui import page, render
-from ui.text import PAGES, page_title, t
+from ui import overview, session, widgets
+from ui.header import ICONS, page_title
 from viz_model import figures
+from viz_model.i18n import label
 
-ctx = page.start("overview")
-ui, trace = ctx.ui, ctx.trace
+run = session.current()
+trace, loc = run.trace, run.locale
 
-c1, c2 = st.columns(2)
-with c1:
-    st.markdown(f"**{t('input_tokens', ui)}**")
-    render.source_with_unknown(trace, ui)
-with c2:
-    st.markdown(f"**{t('translation', ui)}**")
-    render.translation(trace)
-page.chart(figures.pipeline_figure(trace, ui=ui), key="pipeline")
+overview.sentence_and_translation(run)
+with st.container(key="wide_diagram"):  # scrolls sideways on a phone (ui/header.py NARROW_CSS)
+    widgets.chart(figures.pipeline_figure(trace, locale=loc), key="pipeline")
 
-st.header(t("stages", ui))
+st.header(label("stages", loc))
 stage_figures = {
-    "embeddings": lambda: figures.embedding_heatmap(trace, "src", "scaled", ui=ui),
-    "positional": lambda: figures.positional_heatmap(trace["embed.src.pos"], ui=ui),
-    "attention": lambda: figures.attention_heatmap(trace, "cross", trace.n_layers("decoder") - 1, None, ui=ui),
-    "ffn": lambda: figures.ffn_active_fraction(trace, ui=ui),
-    "output": lambda: figures.next_token_bars(trace, ctx.vocab, 0, ui=ui),
+    "embeddings": lambda: figures.embedding_heatmap(trace, "src", "scaled", locale=loc),
+    "positional": lambda: figures.positional_heatmap(trace["embed.src.pos"], locale=loc),
+    "attention": lambda: figures.attention_heatmap(trace, "cross", trace.n_layers("decoder") - 1, None, locale=loc),
+    "ffn": lambda: figures.ffn_active_fraction(trace, locale=loc),
+    "output": lambda: figures.next_token_bars(trace, run.vocab, 0, locale=loc),
 }
 cols = st.columns(3) + st.columns(3)
 for col, (name, build) in zip(cols, stage_figures.items()):
     with col, st.container(border=True):
-        st.page_link(f"pages/{name}.py", label=page_title(name, ui), icon=PAGES[name]["icon"])
-        page.chart(render.small(build()), key=f"mini_{name}")
+        st.page_link(f"pages/{name}.py", label=page_title(name, loc), icon=ICONS[name])
+        widgets.chart(figures.thumbnail(build()), key=f"mini_{name}")
 
-st.header(t("what_model_knows", ui))
-render.model_card(ctx.engine, ui)
-render.vocabulary_browser(ui)
+st.header(label("what_model_knows", loc))
+overview.model_card(run)
+overview.vocabulary_browser(run)

@@ -2,24 +2,27 @@
 
 import streamlit as st
 
-from ui import cache, page, state
-from ui.text import t
+from ui import cache, session, widgets
+from ui.view import AUTO_POSITIONS, bounds
 from viz_model import figures
+from viz_model.i18n import label
 
-ctx = page.start("positional")
-ui, trace = ctx.ui, ctx.trace
-d_model = ctx.engine.describe()["d_model"]
-auto_n = max(len(trace.source_tokens), len(trace.target_tokens), 32)
+run = session.current()
+trace, loc = run.trace, run.locale
+d_model = run.limits.d_model
+auto_n = max(len(trace.source_tokens), len(trace.target_tokens), AUTO_POSITIONS)
 
-n = state.bound(st.slider, "n", t("positions_n", ui), 4, 256, to_widget=lambda v: v or auto_n)
+n = session.slider("positions", label("positions_n", loc), run.limits, auto=auto_n)
 pe = cache.positions(n, d_model)
-page.chart(figures.positional_heatmap(pe, ui=ui), key="pe_heatmap")
+widgets.chart(figures.positional_heatmap(pe, locale=loc), key="pe_heatmap")
 
-dims = state.bound(st.multiselect, "dims", t("dims", ui), list(range(d_model)),
-                   to_widget=lambda v: [d for d in v if d < d_model], from_widget=lambda v: tuple(v))
+lo, hi = bounds("dims", run.limits)
+dims = session.bind(st.multiselect, "dims", label("dims", loc), list(range(int(lo), int(hi) + 1)),
+                    to_widget=lambda v: [d for d in v if lo <= d <= hi], from_widget=tuple,
+                    max_selections=16)
 c1, c2 = st.columns(2)
 with c1:
-    page.chart(figures.positional_curves(pe, list(dims), ui=ui), key="pe_curves")
+    widgets.chart(figures.positional_curves(pe, list(dims), locale=loc), key="pe_curves")
 with c2:
-    page.chart(figures.position_similarity(pe, ui=ui), key="pe_similarity")
-page.chart(figures.embedding_sum_figure(trace, "src", ui=ui), key="pe_sum")
+    widgets.chart(figures.position_similarity(pe, locale=loc), key="pe_similarity")
+widgets.chart(figures.embedding_sum_figure(trace, "src", locale=loc), key="pe_sum")

@@ -1,7 +1,8 @@
 """The Streamlit app under AppTest: every page renders, widgets and links drive the view, bad input is handled.
 
 Figures are checked on their DATA (the heatmap z decoded from Plotly's base64 typed arrays), against a trace computed
-directly with the engine. One AppTest is shared where a test only moves on from the previous state.
+directly with the engine. Every test opens its own session, so each passes alone and in any order.
+Widget keys end with the interface language (`w_layer_cross.en`): see ui/session.py `bind`.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.apptest import navigation_only
+from ui.legacy_pages import navigation_only
+from ui.view import PAGE_ORDER, PARAMS, Limits, bounds, choices
 from viz_model.decoding import DecodeSettings
+from viz_model.engine import DEFAULT_CHECKPOINT
 from viz_model.tokenizer import MAX_SOURCE_TOKENS
 
-PAGES = ("overview", "embeddings", "positional", "attention", "ffn", "output")
 TIMEOUT = 60
 SENTENCE = "The small dog sees the cat."
 OTHER = "I drink the water."
@@ -72,100 +74,173 @@ def expected(engine, q: str = SENTENCE, lang: str = "es"):
     return engine.trace(q, lang, DecodeSettings())  # the app's default settings (greedy, library cap)
 
 
-# ---------------------------------------------------------------------------------------------- one shared session
+# ---------------------------------------------------------------------------------------------- pages
 
 
-@pytest.fixture(scope="module")
-def at() -> AppTest:
-    return new_app()
+@pytest.mark.parametrize("name", PAGE_ORDER)
+def test_every_page_renders(name: str) -> None:
+    at = new_app(page=name)
+    no_exception(at)
+    assert at.get("plotly_chart"), name
+    assert at.query_params["page"] == name
+    assert at.title[0].value  # the page explanation opens with its title
+    assert at.get("latex"), name
 
 
-def test_every_page_renders(at: AppTest) -> None:
-    for name in PAGES:
+def test_switching_pages_in_one_session() -> None:
+    at = new_app()
+    for name in PAGE_ORDER[1:]:
         at.switch_page(f"pages/{name}.py").run()
         no_exception(at)
-        assert at.get("plotly_chart"), name
         assert at.query_params["page"] == name
-        assert at.title[0].value  # the page explanation opens with its title
-        assert at.get("latex"), name
-    at.switch_page("pages/overview.py").run()
 
 
-def test_overview_shows_translation_and_model(at: AppTest, engine) -> None:
+def test_overview_shows_translation_and_model(engine) -> None:
+    at = new_app()
     tr = expected(engine)
     body = texts(at)
     assert tr.output_text.split()[0].replace(".", "") in body.replace("\\", "")
     assert "Runs on" in body and engine.describe()["device"] in body
-    fig = chart(at, "pipeline")
-    assert fig["data"] or fig["layout"].get("annotations")
-    links = at.get("page_link")
-    assert len(links) == 5
+    annotations = " ".join(a["text"] for a in chart(at, "pipeline")["layout"]["annotations"])
+    assert tr.output_text.split()[0] in annotations
+    assert len(at.get("page_link")) == 5
 
 
-def test_layer_and_head_drive_the_heatmap(at: AppTest, engine) -> None:
-    at.switch_page("pages/attention.py").run()
-    at.slider(key="w_layer_encoder_self").set_value(1).run()
-    at.selectbox(key="w_head_encoder_self").set_value(2).run()
+def test_overview_numbers_come_from_the_checkpoint() -> None:
+    """The overview said 87,500 sentences / 20.9 minutes while the README said 90,000 / 19.8: it now reads the
+    checkpoint's files and shows the whole split, and the held-out results from metrics.json."""
+    training = json.loads((DEFAULT_CHECKPOINT / "config.json").read_text())["training"]
+    metrics = json.loads((DEFAULT_CHECKPOINT / "metrics.json").read_text())
+    split = training["sentences"]
+    at = new_app()
+    body = texts(at)
+    assert f"{sum(split.values()):,} sentences generated" in body
+    for part in ("train", "valid", "test"):
+        assert f"{split[part]:,}" in body
+    assert f"{training['minutes']} minutes" in body
+    assert f"{metrics['n_sentences']} sentences never seen" in body
+    shown = [m.value for m in at.metric]
+    for lang in metrics["languages"].values():
+        assert f"{lang['exact_match']:.1%}" in shown
+
+
+def test_overview_task_line_is_translated() -> None:
+    """The Chinese overview showed the task line in English (read raw from config.json)."""
+    at = new_app(ui="zh")
+    no_exception(at)
+    task = next(m.value for m in at.markdown if m.value.startswith("**任务"))
+    assert "English" not in task and "西班牙语" in task and "中文" in task
+
+
+def test_layer_and_head_drive_the_heatmap(engine) -> None:
+    at = new_app(page="attention")
+    at.slider(key="w_layer_encoder_self.en").set_value(1).run()
+    at.selectbox(key="w_head_encoder_self.en").set_value(2).run()
     no_exception(at)
     z = z_of(chart(at, "heatmap_encoder_self"))
-    want = expected(engine).attention("encoder_self", 1)[2]
-    np.testing.assert_allclose(z, want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(z, expected(engine).attention("encoder_self", 1)[2], rtol=1e-5, atol=1e-6)
     assert at.query_params["layer"] == "1" and at.query_params["head"] == "2"
 
 
-def test_layer_is_shared_with_other_pages(at: AppTest) -> None:
+def test_layer_is_shared_with_other_pages() -> None:
+    at = new_app(page="attention", layer="1")
     at.switch_page("pages/ffn.py").run()
     no_exception(at)
-    assert at.slider(key="w_layer_ffn").value == 1
-    at.segmented_control(key="w_stack").set_value("decoder").run()
-    assert at.query_params["stack"] == "decoder"
+    assert at.slider(key="w_layer_ffn.en").value == 1
+    at.segmented_control(key="w_ffn_stack.en").set_value("decoder").run()
+    assert at.query_params["stack"] == "decoder" and at.query_params["layer"] == "1"
 
 
-def test_step_slider_replays_generation(at: AppTest, engine) -> None:
+def test_residual_chart_follows_the_stack(engine) -> None:
+    """The residual-stream chart always showed the encoder: the page did not pass the chosen stack."""
     tr = expected(engine)
-    at.switch_page("pages/output.py").run()
-    if len(tr.next_tokens) < 2:
-        pytest.skip("translation has a single step")
-    at.slider(key="w_step").set_value(1).run()
+    at = new_app(page="ffn", stack="decoder")
+    no_exception(at)
+    fig = chart(at, "residual")
+    assert len(fig["data"]) == len(tr.target_tokens)
+    assert "decoder" in fig["layout"]["title"]["text"]
+    assert len({d["line"]["color"] for d in fig["data"]}) == len(fig["data"])
+
+
+def test_step_slider_replays_generation(engine) -> None:
+    tr = expected(engine)
+    assert len(tr.next_tokens) > 2
+    at = new_app(page="output")
+    at.slider(key="w_step.en").set_value(1).run()
     no_exception(at)
     codes = [c.value for c in at.code]
     assert " ".join(tr.target_tokens[:2]) in codes and tr.next_tokens[1] in codes
     assert at.query_params["step"] == "1"
-    fig = chart(at, "next_bars")
-    assert fig["data"]
+    assert chart(at, "next_bars")["layout"]["meta"]["chosen"] == int(tr["next.ids"][1])
 
 
-def test_new_sentence_changes_figures(at: AppTest, engine) -> None:
-    at.switch_page("pages/attention.py").run()
-    at.text_input(key="w_q").set_value(OTHER).run()
+def test_logit_lens_table_shows_tokens_not_html_entities() -> None:
+    """The logit-lens table (and its CSV) showed &lt;s&gt;: escaped for Plotly, then again by the table."""
+    at = new_app(page="output")
+    lens = at.dataframe[-1].value
+    assert any("<s>" in str(c) for c in lens.columns)
+    assert not any("&lt;" in str(c) for c in lens.columns) and "&lt;" not in lens.to_csv()
+
+
+def test_new_sentence_changes_figures(engine) -> None:
+    at = new_app(page="attention", layer="1", head="2")
+    at.text_input(key="w_sentence.en").set_value(OTHER).run()
     no_exception(at)
     assert at.query_params["q"] == OTHER
-    tr = expected(engine, OTHER)
     z = z_of(chart(at, "heatmap_encoder_self"))
-    np.testing.assert_allclose(z, tr.attention("encoder_self", 1)[2], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(z, expected(engine, OTHER).attention("encoder_self", 1)[2], rtol=1e-5, atol=1e-6)
 
 
-def test_target_language_switch(at: AppTest, engine) -> None:
-    at.segmented_control(key="w_lang").set_value("zh").run()
+def test_target_language_switch(engine) -> None:
+    at = new_app(page="attention", q=OTHER)
+    at.segmented_control(key="w_target_language.en").set_value("zh").run()
     no_exception(at)
     assert at.query_params["lang"] == "zh"
     tr = expected(engine, OTHER, "zh")
     assert z_of(chart(at, "heatmap_encoder_self")).shape == (len(tr.source_tokens),) * 2
+    assert tr.output_text in texts(at).replace("\\", "") or at.query_params["page"] == "attention"
 
 
-# ---------------------------------------------------------------------------------------------- fresh sessions
+# ---------------------------------------------------------------------------------------------- the interface language
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGE_ORDER)
 def test_chinese_ui(name: str) -> None:
     at = new_app(ui="zh", page=name)
     no_exception(at)
-    body = texts(at)
     assert CJK.search(at.title[0].value), at.title[0].value
-    assert "界面语言" in body or any(CJK.search(s.label) for s in at.sidebar.get("segmented_control"))
+    assert "界面语言" in [s.proto.label for s in at.sidebar.get("segmented_control")]
     titles = [chart(at, el.proto.id.rsplit("-", 1)[-1])["layout"].get("title", {}).get("text", "")
               for el in at.get("plotly_chart")]
     assert any(CJK.search(t or "") for t in titles), titles
+
+
+def test_language_switch_keeps_decoding_greedy() -> None:
+    """Switching to 简体中文 turned decoding into sampling: the mode radio read back its old English label as its
+    value (Streamlit serialises options by their formatted text) and its handler took anything but "greedy" for
+    sampling. Widgets now carry the language in their key, and the handler ignores values it does not know."""
+    at = new_app(page="output")
+    at.segmented_control(key="w_locale.en").set_value("zh").run()
+    no_exception(at)
+    assert at.radio(key="w_mode.zh").value == "greedy"
+    at.switch_page("pages/attention.py").run()
+    no_exception(at)
+    assert "temp" not in at.query_params and at.query_params["ui"] == "zh"
+
+
+def test_stale_mode_label_changes_nothing() -> None:
+    """What the browser sent after a language switch: the radio's old label as its value. It must not switch modes."""
+    from ui.sidebar import mode_changed
+    from ui.view import View
+
+    greedy, sampled = View(), View(temperature=0.7, top_k=5)
+    for stale in ("Greedy (most probable token)", "贪心（取概率最大的词元）", None):
+        assert mode_changed(greedy, stale) == greedy and mode_changed(sampled, stale) == sampled
+    assert mode_changed(greedy, "sampling") == View(temperature=1.0, top_k=10)
+    assert mode_changed(sampled, "sampling") == sampled and mode_changed(sampled, "greedy").greedy
+
+
+# ---------------------------------------------------------------------------------------------- links
 
 
 def test_shared_link_restores_the_view(engine) -> None:
@@ -173,8 +248,8 @@ def test_shared_link_restores_the_view(engine) -> None:
     at = new_app(**params)
     no_exception(at)
     assert not at.warning or all("Link parameter" not in w.value for w in at.warning)
-    assert at.slider(key="w_layer_cross").value == 2
-    assert at.selectbox(key="w_head_cross").value == 1
+    assert at.slider(key="w_layer_cross.en").value == 2
+    assert at.selectbox(key="w_head_cross.en").value == 1
     z = z_of(chart(at, "heatmap_cross"))
     np.testing.assert_allclose(z, expected(engine, OTHER).attention("cross", 2)[1], rtol=1e-5, atol=1e-6)
     for k, v in params.items():
@@ -184,21 +259,70 @@ def test_shared_link_restores_the_view(engine) -> None:
 def test_shared_link_restores_decoding_and_step() -> None:
     at = new_app(q=SENTENCE, page="output", temp="0.7", topk="5", seed="3", step="1", vt="2.0", k="5")
     no_exception(at)
-    assert at.slider(key="w_temp").value == pytest.approx(0.7)
-    assert at.number_input(key="w_topk").value == 5 and at.number_input(key="w_seed").value == 3
-    assert at.slider(key="w_vt").value == pytest.approx(2.0) and at.slider(key="w_k").value == 5
+    assert at.slider(key="w_temperature.en").value == pytest.approx(0.7)
+    assert at.number_input(key="w_top_k.en").value == 5 and at.number_input(key="w_seed.en").value == 3
+    assert at.slider(key="w_chart_temperature.en").value == pytest.approx(2.0) and at.slider(key="w_bars.en").value == 5
     assert at.query_params["temp"] == "0.7" and at.query_params["seed"] == "3"
+
+
+def test_positional_link_below_the_slider_minimum() -> None:
+    """?page=positional&n=2 crashed the page: the parser allowed 0-256, the slider 4-256."""
+    at = new_app(page="positional", n="2")
+    no_exception(at)
+    assert at.slider(key="w_positions.en").value == 4
+    assert any("n=2" in w.value for w in at.warning)
+    assert at.query_params["n"] == "4"
+
+
+def test_automatic_positions_from_an_old_link() -> None:
+    at = new_app(page="positional", n="0")
+    no_exception(at)
+    assert not at.warning and at.slider(key="w_positions.en").value == 32 and "n" not in at.query_params
+
+
+def _extreme_params(limits: Limits, end: int) -> dict[str, str]:
+    """Every parameter at one end of its range (end 0: lowest, 1: highest), as a link carries them."""
+    out = {}
+    for p in PARAMS:
+        if p.kind in ("int", "float"):
+            out[p.key] = str(bounds(p.key, limits)[end])
+        elif p.kind == "head":
+            out[p.key] = "mean" if end == 0 else str(bounds(p.key, limits)[1])
+        elif p.kind == "dims":
+            out[p.key] = str(bounds(p.key, limits)[end])
+        elif p.kind == "choice" and p.key != "page":
+            out[p.key] = choices(p.key, limits)[-end]
+    return out
+
+
+@pytest.mark.parametrize("end", [0, 1])
+@pytest.mark.parametrize("name", PAGE_ORDER)
+def test_every_page_at_every_parameters_extremes(engine, name: str, end: int) -> None:
+    limits = Limits.of(engine)
+    params = _extreme_params(limits, end)
+    at = new_app(page=name, **params)
+    no_exception(at)
+    assert not [w.value for w in at.warning if "Link parameter" in w.value]
+    assert at.get("plotly_chart")
 
 
 def test_hostile_parameters_warn_and_clamp() -> None:
     at = new_app(lang="xx", layer="999", head="-3", q="x" * 5000, page="attention", step="abc", ui="klingon")
     no_exception(at)
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
     for fragment in ("lang='xx'", "layer=999", "head='-3'", "5000 characters", "step='abc'", "ui='klingon'"):
         assert fragment in warnings, fragment
     assert at.query_params["lang"] == "es" and at.query_params["layer"] == "2"
-    assert len(at.text_input(key="w_q").value) == 1000
+    assert len(at.text_input(key="w_sentence.en").value) == 1000
     assert at.error  # 1,000 x's are no English word: the input error is shown, not a traceback
+
+
+def test_link_values_never_become_markdown() -> None:
+    """A link's values reach st.warning escaped: no live link, outside image, colour or KaTeX."""
+    at = new_app(lang="![x](https://evil.example/p.png)", kind=":red[boo]", stack="$$x$$")
+    no_exception(at)
+    for w in at.warning:
+        assert "![x](" not in w.value and ":red[" not in w.value and "$$" not in w.value
 
 
 def test_markup_is_plain_text() -> None:
@@ -210,13 +334,17 @@ def test_markup_is_plain_text() -> None:
         assert "<script" not in md.value and "<img" not in md.value
 
 
+# ---------------------------------------------------------------------------------------------- input
+
+
 @pytest.mark.parametrize("q, code", [("   ", "empty"), ("qwxz zzyzx", "all_unknown"), ("the dog \x07", "unprintable")])
 def test_bad_input_is_explained_and_kept(q: str, code: str) -> None:
     at = new_app(q=q, page="attention")
     no_exception(at)
     assert at.error, code
-    assert at.text_input(key="w_q").value == q
+    assert at.text_input(key="w_sentence.en").value == q
     assert at.query_params["q"] == q
+    assert at.title[0].value and not at.get("plotly_chart")  # the page's header, then the reason; no figures
 
 
 def test_bad_input_message_is_translated() -> None:
@@ -234,7 +362,7 @@ def test_unknown_word_is_highlighted_with_suggestions() -> None:
 def test_decoding_cap_notice() -> None:
     at = new_app(q=SENTENCE, max="2")
     no_exception(at)
-    assert any("cap of 2" in w.value for w in at.warning)
+    assert any("cap of 2" in i.value for i in at.info)
 
 
 def test_downloads_offered() -> None:
@@ -246,17 +374,23 @@ def test_downloads_offered() -> None:
 def test_long_input_is_truncated_with_notice() -> None:
     at = new_app(q="the dog sees the cat . " * (MAX_SOURCE_TOKENS // 6 + 2))  # above the token cap
     no_exception(at)
-    assert any("only the first" in w.value for w in at.warning)
+    assert any("only the first" in i.value for i in at.info)
 
 
-def test_sampling_mode_goes_into_the_link() -> None:
+# ---------------------------------------------------------------------------------------------- decoding
+
+
+def test_sampling_mode_goes_into_the_link_and_is_explained() -> None:
+    """Sampling at temperature 1 over the whole vocabulary picked tokens of the other language with no explanation:
+    switching sampling on now starts from top-k 10, and a note says why."""
     at = new_app(page="output")
-    at.radio(key="w_mode").set_value("sampling").run()
+    at.radio(key="w_mode.en").set_value("sampling").run()
     no_exception(at)
-    assert at.query_params["temp"] == "1.0"
-    at.number_input(key="w_seed").set_value(7).run()
+    assert at.query_params["temp"] == "1.0" and at.query_params["topk"] == "10"
+    assert any("label smoothing" in c.value for c in at.caption)
+    at.number_input(key="w_seed.en").set_value(7).run()
     assert at.query_params["seed"] == "7"
-    at.radio(key="w_mode").set_value("greedy").run()
+    at.radio(key="w_mode.en").set_value("greedy").run()
     assert "temp" not in at.query_params
 
 
@@ -274,3 +408,17 @@ def test_vocabulary_search() -> None:
     no_exception(at)
     table = at.dataframe[-1].value
     assert len(table) >= 1 and all("dog" in words for words in table.iloc[:, -1])
+
+
+# ---------------------------------------------------------------------------------------------- theme
+
+
+def test_theme_follows_the_visitor() -> None:
+    """The theme was forced light (`base = "light"`): a visitor whose system is dark got no dark mode."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    theme = config["theme"]
+    assert "base" not in theme and {"light", "dark"} <= set(theme)
+    assert "backgroundColor" not in theme  # colours per theme only, so neither is forced

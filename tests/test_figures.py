@@ -8,16 +8,14 @@ from __future__ import annotations
 import base64
 import html
 import json
-import time
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 from viz_model import figures, tables
 from viz_model.analysis import head_summary, pca_2d, softmax
-from viz_model.i18n import LABELS, label
+from viz_model.i18n import LABELS
 from viz_model.model import sinusoidal_positions
 from viz_model.trace import Trace, expected_shapes
 
@@ -26,9 +24,9 @@ TGT = ("<s>", "el", "gato", "ve", "al", "perro")
 VOCAB = ["<pad>", "<s>", "</s>", "el", "gato", "ve", "al", "perro", "la", "casa"] + [f"w{i}" for i in range(20)]
 
 
-
 def esc(tokens):
     return [html.escape(t, quote=False) for t in tokens]
+
 
 def _softmax_rows(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(-1, keepdims=True))
@@ -108,17 +106,6 @@ def model_trace() -> Trace:
     return Trace(arrays, SRC, tuple(VOCAB[i] for i in inputs), tuple(VOCAB[i] for i in chosen), {})
 
 
-# ------------------------------------------------------------------------------------------------- i18n
-
-
-def test_labels_have_both_languages_and_fall_back():
-    assert all(set(v) == {"en", "zh"} and all(v.values()) for v in LABELS.values())
-    assert label("layer_n", "zh", n=2) == "第 2 层"
-    assert label("layer", "fr") == "layer"
-    with pytest.raises(KeyError):
-        label("no such key")
-
-
 # ------------------------------------------------------------------------------------------------- attention
 
 
@@ -155,8 +142,8 @@ def test_attention_heatmap_scores_masked_nan_and_diverging(tr):
 
 
 def test_attention_heatmap_labels_change_with_ui(tr):
-    en = figures.attention_heatmap(tr, "cross", 0, 0, ui="en")
-    zh = figures.attention_heatmap(tr, "cross", 0, 0, ui="zh")
+    en = figures.attention_heatmap(tr, "cross", 0, 0, locale="en")
+    zh = figures.attention_heatmap(tr, "cross", 0, 0, locale="zh")
     assert en.layout.title.text != zh.layout.title.text
     assert zh.layout.xaxis.title.text == LABELS["key"]["zh"]
     assert LABELS["query"]["zh"] in zh.data[0].hovertemplate
@@ -195,10 +182,10 @@ def test_attention_grid_tiles_every_layer_and_head(tr):
     scores = z_of(figures.attention_grid(tr, "decoder_self", what="scores"))
     assert np.isnan(scores[:Q, :K][mask]).all() and not np.isnan(scores[:Q, :K][~mask]).any()
     assert len(fig.layout.shapes) == 1 and fig.layout.shapes[0].path.count("M") == (H - 1) + (L - 1)
-    assert list(fig.layout.xaxis.ticktext) == [f"head {h}" for h in range(H)]
+    assert list(fig.layout.xaxis.ticktext) == list(range(H)) and fig.layout.xaxis.title.text == "head"
     assert all(v != int(v) for v in fig.layout.xaxis.tickvals + fig.layout.yaxis.tickvals)  # never on a cell
-    zh = figures.attention_grid(tr, "decoder_self", ui="zh")
-    assert list(zh.layout.yaxis.ticktext) == [f"第 {lay} 层" for lay in range(L)]
+    zh = figures.attention_grid(tr, "decoder_self", locale="zh")
+    assert list(zh.layout.yaxis.ticktext) == list(range(L)) and zh.layout.yaxis.title.text == "层"
 
 
 def test_attention_grid_payload_is_lean():
@@ -209,7 +196,7 @@ def test_attention_grid_payload_is_lean():
     n = 3 * 4 * 16 * 16
     for kind in ("encoder_self", "cross"):
         assert len(figures.attention_grid(t, kind).to_json()) / n <= 6.0
-        assert len(figures.attention_grid(t, kind, ui="zh").to_json()) / n <= 6.0
+        assert len(figures.attention_grid(t, kind, locale="zh").to_json()) / n <= 6.0
     assert len(figures.attention_grid(t, "decoder_self").to_json()) / n <= 6.0
     assert len(figures.attention_grid(t, "cross", hover_tokens=True).to_json()) / n <= 6.5
 
@@ -231,7 +218,7 @@ def test_head_summary_figure_matches_analysis(tr):
     df = tables.head_summary_table(tr, "encoder_self")
     assert len(df) == expected.size
     np.testing.assert_allclose(df["max weight"].to_numpy(), expected.ravel(), rtol=1e-6)
-    assert list(tables.head_summary_table(tr, "cross", ui="zh").columns)[0] == "层"
+    assert list(tables.head_summary_table(tr, "cross", locale="zh").columns)[0] == "层"
 
 
 def test_attention_row_mean_and_heads(tr):
@@ -262,7 +249,7 @@ def test_embedding_heatmap(tr, which):
 
 
 def test_embedding_sum_figure(tr):
-    fig = figures.embedding_sum_figure(tr, "src", ui="zh")
+    fig = figures.embedding_sum_figure(tr, "src", locale="zh")
     assert len(fig.data) == 3
     for i, part in enumerate(("scaled", "pos", "sum")):
         np.testing.assert_array_equal(z_of(fig, i), tr[f"embed.src.{part}"])
@@ -279,7 +266,7 @@ def test_positional_figures():
     sim = z_of(figures.position_similarity(pe))
     assert sim.shape == (20, 20)
     np.testing.assert_allclose(np.diag(sim), 1.0, atol=1e-5)
-    assert figures.positional_heatmap(pe, ui="zh").layout.title.text == LABELS["title_positional"]["zh"]
+    assert figures.positional_heatmap(pe, locale="zh").layout.title.text == LABELS["title_positional"]["zh"]
 
 
 def test_vocab_projection():
@@ -322,14 +309,14 @@ def test_ffn_histogram_and_active_fraction(tr):
 
 
 def test_residual_norms(tr):
-    fig = figures.residual_norms(tr)
+    fig = figures.residual_norms_figure(tr)
     assert len(fig.data) == len(tr.source_tokens)
     ticks = list(fig.layout.xaxis.ticktext)
     assert ticks[:3] == ["embedding", "enc 0 attn add", "enc 0 attn norm"] and len(ticks) == 1 + 2 * 2 * 2
     np.testing.assert_allclose(np.asarray(fig.data[2].y)[[0, 1, -1]], np.linalg.norm(
         np.stack([tr["embed.src.sum"][2], tr["encoder.0.self_attn.resid"][2], tr["encoder.1.ffn.normed"][2]]), axis=-1),
         rtol=1e-5)
-    dec = figures.residual_norms(tr, stack="decoder", ui="zh")
+    dec = figures.residual_norms_figure(tr, stack="decoder", locale="zh")
     assert len(dec.layout.xaxis.ticktext) == 1 + 2 * 3 * 2 and "交叉" in dec.layout.xaxis.ticktext[3]
 
 
@@ -351,7 +338,7 @@ def test_next_token_bars_and_table(tr):
     df = tables.next_token_table(tr, VOCAB, step, temperature=0.7, k=5)
     assert df["token"].tolist() == [VOCAB[i] for i in top]
     np.testing.assert_allclose(df["logit"], tr["logits"][step][top])
-    assert list(tables.next_token_table(tr, VOCAB, step, ui="zh").columns) == ["排名", "词元", "概率", "logit"]
+    assert list(tables.next_token_table(tr, VOCAB, step, locale="zh").columns) == ["排名", "词元", "概率", "logit"]
 
 
 def test_logit_lens_heatmap_and_table(tr):
@@ -369,7 +356,7 @@ def test_token_table(tr):
     df = tables.token_table(tr, "src")
     assert df["token"].tolist() == list(tr.source_tokens)
     assert df["id"].tolist() == tr["src.ids"].tolist()
-    assert list(tables.token_table(tr, "tgt", ui="zh").columns) == ["位置", "词元", "编号"]
+    assert list(tables.token_table(tr, "tgt", locale="zh").columns) == ["位置", "词元", "编号"]
 
 
 def test_pipeline_figure_shows_shapes_and_live_text(tr):
@@ -377,7 +364,7 @@ def test_pipeline_figure_shows_shapes_and_live_text(tr):
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert "S=7 × D=16" in texts and "T=6 × V=30" in texts and "cat" in texts
     assert len(fig.layout.shapes) == 8
-    assert figures.pipeline_figure(tr, ui="zh").layout.title.text != fig.layout.title.text
+    assert figures.pipeline_figure(tr, locale="zh").layout.title.text != fig.layout.title.text
 
 
 # ------------------------------------------------------------------------------------------------- partial traces
@@ -389,17 +376,18 @@ def test_decoder_only_trace():
     figs = [
         figures.attention_heatmap(t, "decoder_self", 1, None), figures.attention_grid(t, "decoder_self"),
         figures.mask_figure(t), figures.embedding_heatmap(t, "tgt"), figures.embedding_sum_figure(t, "tgt"),
-        figures.ffn_heatmap(t, "decoder", 0), figures.ffn_active_fraction(t), figures.residual_norms(t),
+        figures.ffn_heatmap(t, "decoder", 0), figures.ffn_active_fraction(t), figures.residual_norms_figure(t),
         figures.next_token_bars(t, VOCAB, 0), figures.logit_lens_heatmap(t, VOCAB), figures.pipeline_figure(t),
         figures.head_summary_figure(t, "decoder_self"),
     ]
-    assert all(isinstance(f, go.Figure) for f in figs)
+    assert all(f.data for f in figs[:-2])  # every figure but the diagram (shapes only) holds data
     assert "cross" not in " ".join(figs[7].layout.xaxis.ticktext)
+    assert len(figs[7].data) == len(t.target_tokens)  # the decoder's stream, one line per target token
     with pytest.raises(ValueError, match="not in this trace"):
         figures.attention_heatmap(t, "cross", 0, 0)
     with pytest.raises(ValueError):
         figures.embedding_heatmap(t, "src")
-    assert isinstance(tables.token_table(t, "tgt"), pd.DataFrame)
+    assert tables.token_table(t, "tgt")["token"].tolist() == list(t.target_tokens)
 
 
 def test_encoder_only_trace():
@@ -407,10 +395,11 @@ def test_encoder_only_trace():
     figs = [
         figures.attention_heatmap(t, "encoder_self", 0, 0), figures.attention_grid(t, "encoder_self"),
         figures.embedding_sum_figure(t, "src"), figures.ffn_histogram(t, "encoder", 1),
-        figures.ffn_active_fraction(t), figures.residual_norms(t), figures.pipeline_figure(t),
+        figures.ffn_active_fraction(t), figures.residual_norms_figure(t), figures.pipeline_figure(t),
     ]
-    assert all(isinstance(f, go.Figure) for f in figs)
-    assert len(figs[4].data) == 1
+    assert all(f.data for f in figs[:-1])  # the last is the diagram (shapes only)
+    assert len(figs[4].data) == 1 and figs[4].data[0].name == "encoder"
+    assert len(figs[5].data) == len(t.source_tokens)
     with pytest.raises(ValueError):
         figures.mask_figure(t)
     with pytest.raises(ValueError):
@@ -430,24 +419,20 @@ def test_every_builder_on_a_tiny_model_trace(model_trace):
     np.testing.assert_allclose(z_of(figures.logit_lens_heatmap(t, VOCAB))[-1], t["probs"].max(-1), rtol=1e-5)
     fig = figures.next_token_bars(t, VOCAB, T - 1, temperature=1.0, top_k=3)
     assert fig.layout.meta["ids"][0] == int(t["next.ids"][T - 1])  # greedy: the chosen token is the top one
-    for ui in ("en", "zh"):
-        for kind in t.attention_kinds():
-            figures.attention_row(t, kind, 0, T - 1, ui=ui)
-            figures.head_summary_figure(t, kind, "mean_distance", ui=ui)
-        figures.ffn_heatmap(t, "encoder", 1, ui=ui)
-        figures.residual_norms(t, ui=ui, stack="decoder")
-        figures.pipeline_figure(t, ui=ui)
-        tables.logit_lens_table(t, VOCAB, ui=ui)
-        tables.top_units_table(t, "decoder", 0, ui=ui)
-
-
-def test_builders_are_fast(tr):
-    t = synthetic_trace(S=16, T=16, D=128, H=4, F=512, n_enc=3, n_dec=3, seed=2)
-    start = time.perf_counter()
-    figures.attention_grid(t, "cross")
-    figures.attention_heatmap(t, "encoder_self", 2, None)
-    figures.ffn_heatmap(t, "encoder", 0)
-    assert time.perf_counter() - start < 1.0
+    for kind in t.attention_kinds():
+        row = figures.attention_row(t, kind, 0, T - 1)
+        np.testing.assert_allclose(np.asarray(row.data[0].y, dtype=float), t.attention(kind, 0)[:, T - 1].mean(0),
+                                   rtol=1e-5)
+        summary = figures.head_summary_figure(t, kind, "mean_distance", locale="zh")
+        np.testing.assert_allclose(z_of(summary), head_summary(t.attention_stack(kind))["mean_distance"], rtol=1e-5)
+    ffn = figures.ffn_heatmap(t, "encoder", 1)
+    np.testing.assert_array_equal(z_of(ffn)[:, 0], t["encoder.1.ffn.hidden"][:, int(ffn.data[0].x[0][1:])])
+    dec = figures.residual_norms_figure(t, stack="decoder")
+    assert [d.name.split(" ", 1)[1] for d in dec.data] == [html.escape(x, quote=False) for x in t.target_tokens]
+    lens = tables.logit_lens_table(t, VOCAB, locale="zh")
+    assert lens.shape == (t.n_layers("decoder"), T) and lens.index.name == "层"
+    units = tables.top_units_table(t, "decoder", 0)
+    assert units["unit 1"].tolist() == t["decoder.0.ffn.hidden"].argmax(1).tolist()
 
 
 def _strings(obj):
@@ -467,7 +452,7 @@ def test_no_raw_special_tokens_reach_plotly_text(tr):
     vocab[:4] = ["<pad>", "<unk>", "<s>", "</s>"]
     figs = [figures.attention_heatmap(tr, "cross", 0, 0), figures.attention_row(tr, "decoder_self", 0, 1),
             figures.mask_figure(tr), figures.embedding_heatmap(tr, "tgt"), figures.ffn_heatmap(tr, "decoder", 0),
-            figures.residual_norms(tr, stack="decoder"), figures.pipeline_figure(tr),
+            figures.residual_norms_figure(tr, stack="decoder"), figures.pipeline_figure(tr),
             figures.next_token_bars(tr, vocab, 0), figures.logit_lens_heatmap(tr, vocab),
             figures.embedding_sum_figure(tr, "tgt")]
     assert any("<s>" in t for t in tr.target_tokens)
@@ -480,7 +465,7 @@ def test_no_raw_special_tokens_reach_plotly_text(tr):
 def test_head_map_chart_is_linked_and_holds_the_summary(tr):
     from viz_model.analysis import head_summary
 
-    spec = figures.head_map_chart(tr, "cross", ui="zh")
+    spec = figures.head_map_chart(tr, "cross", locale="zh")
     rows = spec["datasets"]["heads"]
     s = head_summary(tr.attention_stack("cross"))
     L, H = s["entropy"].shape
@@ -488,21 +473,104 @@ def test_head_map_chart_is_linked_and_holds_the_summary(tr):
     for r in rows:
         assert r["entropy"] == pytest.approx(float(s["entropy"][r["layer"], r["head"]]), abs=1e-4)
         assert r["max_weight"] == pytest.approx(float(s["max_weight"][r["layer"], r["head"]]), abs=1e-4)
-    params = spec.get("params", []) + [p for c in spec["hconcat"] for p in c.get("params", [])]
+    params = spec.get("params", []) + [p for c in spec["vconcat"] for p in c.get("params", [])]
     assert "head" in [p["name"] for p in params]  # the click selection an app reads
     select = next(p for p in params if p["name"] == "head")["select"]
     assert select["fields"] == ["layer", "head"]
     # both panels' opacity follows the selection: the two views are linked
-    assert all("condition" in c["encoding"]["opacity"] for c in spec["hconcat"])
-    assert "点击" in spec["title"]
+    assert all("condition" in c["encoding"]["opacity"] for c in spec["vconcat"])
+    assert "点击" in "".join(spec["title"])
     import altair as alt
 
-    alt.HConcatChart.from_dict(spec, validate=True)  # the cached template plus this trace's rows is valid Vega-Lite
+    alt.VConcatChart.from_dict(spec, validate=True)  # the cached template plus this trace's rows is valid Vega-Lite
 
 
 def test_clip_text_counts_cjk_as_two_columns():
-    from viz_model.figures import _clip_text
+    from viz_model.figures.pipeline import clip_text
 
-    assert _clip_text(["猫在桌子下面睡觉。"], 10) == "猫在桌子…"  # 4 wide characters fill 8 of 10 columns
-    assert _clip_text(["el gato", "negro"], 40) == "el gato negro"
-    assert _clip_text(["<s>", "el"], 40) == "&lt;s&gt; el"
+    assert clip_text(["猫在桌子下面睡觉。"], 10) == "猫在桌子…"  # 4 wide characters fill 8 of 10 columns
+    assert clip_text(["el gato", "negro"], 40) == "el gato negro"
+    assert clip_text(["<s>", "el"], 40) == "&lt;s&gt; el"
+
+
+# ------------------------------------------------------------------------------------------------- bugs seen in the app
+
+
+def test_residual_lines_have_distinct_colours_and_follow_the_stack():
+    """Tokens 0 and 8 shared a colour (an 8-colour palette), and the decoder's stream was never shown."""
+    t = synthetic_trace(S=20, T=12)
+    enc = figures.residual_norms_figure(t, stack="encoder")
+    colours = [d.line.color for d in enc.data]
+    assert len(colours) == 20 and len(set(colours)) == 20
+    dec = figures.residual_norms_figure(t, stack="decoder")
+    assert len(dec.data) == 12 and "decoder" in dec.layout.title.text
+    assert "cross" in " ".join(dec.layout.xaxis.ticktext)
+
+
+@pytest.mark.parametrize("n", [4, 32, 100])
+def test_position_similarity_axes_span_exactly_the_positions(n):
+    """The y axis ran from -25 to 55 for positions 0-31 (scaleanchor stretched it)."""
+    fig = figures.position_similarity(sinusoidal_positions(n, 16))
+    assert list(fig.layout.xaxis.range) == [-0.5, n - 0.5]
+    assert list(fig.layout.yaxis.range) == [n - 0.5, -0.5]  # rows top-down
+    assert fig.layout.xaxis.constrain == fig.layout.yaxis.constrain == "domain"
+    mask = figures.mask_figure(synthetic_trace(T=n if n < 40 else 6))
+    assert mask.layout.yaxis.range[0] == mask.layout.xaxis.range[1]
+
+
+def _all_builders(t: Trace, locale: str) -> list[go.Figure]:
+    pe = sinusoidal_positions(40, 16)
+    return [
+        figures.attention_heatmap(t, "decoder_self", 1, 3, what="scores", locale=locale),
+        figures.attention_grid(t, "cross", locale=locale), figures.head_summary_figure(t, "cross", locale=locale),
+        figures.attention_row(t, "cross", 1, 5, locale=locale), figures.mask_figure(t, locale=locale),
+        figures.embedding_heatmap(t, "src", "scaled", locale=locale),
+        figures.positional_heatmap(pe, locale=locale), figures.positional_curves(pe, [0, 1], locale=locale),
+        figures.position_similarity(pe, locale=locale), figures.embedding_sum_figure(t, "tgt", locale=locale),
+        figures.ffn_heatmap(t, "decoder", 1, locale=locale), figures.ffn_histogram(t, "decoder", 1, locale=locale),
+        figures.ffn_active_fraction(t, locale=locale), figures.residual_norms_figure(t, "decoder", locale=locale),
+        figures.next_token_bars(t, VOCAB, 3, temperature=0.35, locale=locale),
+        figures.logit_lens_heatmap(t, VOCAB, locale=locale), figures.pipeline_figure(t, locale=locale),
+    ]
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_titles_wrap_and_push_the_margin(tr, locale):
+    """Titles were clipped at narrow widths and overlapped by axis titles and top tick labels ("head 0")."""
+    from viz_model.figures.style import TITLE_COLUMNS, columns
+
+    for fig in _all_builders(tr, locale) + [figures.thumbnail(figures.attention_row(tr, "cross", 1, 5, locale=locale))]:
+        title = fig.layout.title
+        assert title.automargin and title.yref == "paper", title
+        assert all(columns(line) <= TITLE_COLUMNS for line in title.text.split("<br>")), title.text
+    long = figures.attention_row(tr, "decoder_self", 1, 5, locale=locale).layout.title.text
+    assert "<br>" in long  # this one is longer than a line
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_figures_leave_background_and_text_colour_to_the_theme(tr, locale):
+    """The app follows the visitor's light or dark theme: no figure may paint its own white page or dark text."""
+    for fig in _all_builders(tr, locale):
+        layout = fig.to_plotly_json()["layout"]
+        assert "paper_bgcolor" not in layout and "color" not in layout.get("font", {}), layout.get("title")
+        assert "paper_bgcolor" not in layout["template"]["layout"]
+
+
+def test_logit_lens_table_shows_tokens_as_plain_text(tr):
+    """The table and its CSV showed &lt;s&gt;: a table is not HTML, its tokens must not be escaped."""
+    df = tables.logit_lens_table(tr, VOCAB)
+    assert df.columns[0].startswith("0: <s> → ") and not any("&lt;" in c for c in df.columns)
+    assert "&lt;" not in df.to_csv()
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_every_builder_equals_its_validated_figure(tr, locale):
+    """Builders hand Plotly their layout unvalidated (figures.style.finish): each must be exactly what Plotly's own
+    validation makes of it, or a browser would get a property Plotly.js does not know."""
+    coords = pca_2d(np.random.default_rng(0).normal(size=(len(VOCAB), 8)).astype(np.float32))[0]
+    built = _all_builders(tr, locale) + [
+        figures.vocab_projection(coords, VOCAB, ["gato"], locale=locale), figures.attention_grid(tr, "decoder_self"),
+        figures.thumbnail(figures.ffn_active_fraction(tr, locale=locale)),
+    ]
+    for fig in built:
+        assert json.loads(fig.to_json()) == json.loads(go.Figure(fig.to_dict()).to_json()), fig.layout.title.text

@@ -2,9 +2,8 @@
 
 Shared by tests/test_app.py, tests/browser/, bench/bench_app.py and bench/screenshots.py.
 
-AppTest resets PagesManager.uses_pages_directory before every run, and a `pages/` folder then switches the run into
-the legacy multipage mode, which skips app.py on reruns. A real server clears the flag for good at the first
-st.navigation call; `navigation_only()` does the same for AppTest.
+AppTest needs `ui.legacy_pages.navigation_only()` around it (the one place that explains Streamlit's legacy `pages/`
+mode).
 """
 
 from __future__ import annotations
@@ -19,31 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.pages_manager import PagesManager
-
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"  # Debian's; never `playwright install` (it downloads a browser)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 VIEWPORT = {"width": 1400, "height": 1100}
-
-
-class _NavigationOnly(PagesManager):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
-@contextmanager
-def navigation_only() -> Iterator[None]:
-    original = app_test_module.PagesManager
-    app_test_module.PagesManager = _NavigationOnly
-    try:
-        yield
-    finally:
-        app_test_module.PagesManager = original
-        PagesManager.uses_pages_directory = None
 
 
 def _free_port() -> int:

@@ -1,5 +1,5 @@
-"""Caches. The Engine is one shared, read-only object (cache_resource); traces are values (cache_data), keyed by
-every input that changes them, so a run's state never lives on the model or in a module global."""
+"""Caches. The Engine is one shared, read-only object (cache_resource); traces are values (cache_data), keyed by the
+sentence, the target language and the DecodeSettings, so a run's state never lives on the model or in a global."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from viz_model.engine import Engine
 from viz_model.model import sinusoidal_positions
 from viz_model.trace import Trace
 
+TRACE_CACHE_BYTES = "64MB"  # the trace cache is bounded in bytes: about 40 traces of 16 tokens
+
 
 @st.cache_resource(show_spinner="Loading the model…")
 def get_engine() -> Engine:
@@ -21,40 +23,17 @@ def get_engine() -> Engine:
     return Engine.load()
 
 
-def settings_key(temperature: float, top_k: int, seed: int, max_new_tokens: int) -> tuple[float, int, int, int]:
-    """Greedy decoding ignores top-k and seed: drop them so equal runs share one cache entry."""
-    if temperature == 0:
-        return 0.0, 0, 0, max_new_tokens
-    return float(temperature), int(top_k), int(seed), int(max_new_tokens)
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def _trace_parts(sentence: str, lang: str, temperature: float, top_k: int, seed: int,
-                 max_new_tokens: int) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
-    settings = DecodeSettings(temperature=temperature, top_k=top_k, seed=seed, max_new_tokens=max_new_tokens)
+@st.cache_data(max_entries=256, max_size=TRACE_CACHE_BYTES, show_spinner=False)
+def _trace_parts(sentence: str, lang: str,
+                 settings: DecodeSettings) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
     tr = get_engine().trace(sentence, lang, settings)
     # A Trace holds read-only mapping proxies, which do not pickle: cache its plain parts.
     return dict(tr.arrays), tr.source_tokens, tr.target_tokens, tr.next_tokens, dict(tr.meta)
 
 
-def get_trace(sentence: str, lang: str, temperature: float = 0.0, top_k: int = 0, seed: int = 0,
-              max_new_tokens: int = DecodeSettings.max_new_tokens) -> Trace:
+def get_trace(sentence: str, lang: str, settings: DecodeSettings) -> Trace:
     """Translate and record. Raises viz_model.tokenizer.InputError for unusable input (never cached)."""
-    return Trace(*_trace_parts(sentence, lang, *settings_key(temperature, top_k, seed, max_new_tokens)))
-
-
-def trace_for(view: dict[str, Any]) -> Trace:
-    """The trace for the current view (sentence, language, decoding settings).
-
-    The page and the sidebar's downloads both ask for it in one run; st.cache_data hands out a fresh unpickled copy
-    (~1.6 MB for 16 tokens) on every call, so this session keeps the last one. A Trace is immutable: sharing is safe.
-    """
-    key = (view["q"], view["lang"], *settings_key(view["temp"], view["topk"], view["seed"], view["max"]))
-    last = st.session_state.get("_last_trace")
-    if last is None or last[0] != key:
-        last = (key, get_trace(*key))
-        st.session_state["_last_trace"] = last
-    return last[1]
+    return Trace(*_trace_parts(sentence, lang, settings))
 
 
 @st.cache_data(show_spinner=False)

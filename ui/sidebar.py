@@ -1,4 +1,7 @@
-"""The sidebar shared by every page: UI language, sentence, target language, decoding, sharing and downloads."""
+"""The sidebar shared by every page: interface language, sentence, target language, decoding, sharing, downloads.
+
+Drawn by the router (app.py): `controls` before the page, `footer` after it.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +11,21 @@ import random
 import streamlit as st
 
 from viz_model import grammar
-from viz_model.engine import Engine
-from viz_model.tokenizer import MAX_INPUT_CHARS, MAX_SOURCE_TOKENS, InputError
-from viz_model.trace import Trace
+from viz_model.i18n import LABELS, LANGUAGES, label
+from viz_model.tokenizer import MAX_INPUT_CHARS, MAX_SOURCE_TOKENS
 
-from . import cache, state
-from .state import MAX_NEW_TOKENS, MAX_SEED, MAX_TEMPERATURE
-from .text import STRINGS, UI_LANGUAGES, t
+from . import session
+from .session import Run
+from .view import DEFAULT_SENTENCE, MAX_NEW_TOKENS, Limits, View, bounds
 
 N_EXAMPLES = 6
+SAMPLING_TOP_K = 10  # top-k when sampling is switched on (see _set_mode)
 
 
 @st.cache_data(show_spinner=False)
 def example_sentences() -> list[str]:
     """A few fixed sentences from the training grammar (seeded, so the list is the same for every visitor)."""
-    out = [state.DEFAULT_SENTENCE]
+    out = [DEFAULT_SENTENCE]
     for seed in range(100):
         text = grammar.detokenize(grammar.sample(random.Random(seed)).source, "en")
         if text not in out and len(text) <= 60:
@@ -32,83 +35,76 @@ def example_sentences() -> list[str]:
     return out
 
 
-def _set_sentence(text: str) -> None:
-    state.view()["q"] = text
-
-
-def _pick_example() -> None:
-    choice = st.session_state.get("w_example")
+def _pick_example(key: str) -> None:
+    choice = st.session_state.get(key)
     if choice:
-        _set_sentence(choice)
-    st.session_state["w_example"] = None
+        session.update(sentence=choice)
+    st.session_state[key] = None
 
 
 def _random_sentence() -> None:
-    _set_sentence(grammar.detokenize(grammar.sample(random.Random()).source, "en"))
+    session.update(sentence=grammar.detokenize(grammar.sample(random.Random()).source, "en"))
 
 
-def _set_mode() -> None:
-    view = state.view()
-    if st.session_state["w_mode"] == "greedy":
-        view["temp"] = 0.0
-    elif view["temp"] == 0:
-        view["temp"] = 1.0
+def mode_changed(view: View, mode: object) -> View:
+    """The view after the decoding-mode radio reads `mode`. Greedy sets temperature 0; sampling starts at temperature 1
+    and top-k 10: label smoothing left ~20% of the probability spread over every token, the other language's
+    included, and sampling the whole vocabulary at temperature 1 picks some. Anything else (a stale label sent back
+    by the browser after a language switch) changes nothing."""
+    if mode == "greedy":
+        return view.with_(temperature=0.0)
+    if mode == "sampling" and view.greedy:
+        return view.with_(temperature=1.0, top_k=view.top_k or SAMPLING_TOP_K)
+    return view
 
 
-def render(engine: Engine) -> None:
-    """Every control that changes the trace. Values come from, and go back to, the URL (ui/state.py)."""
-    view = state.view()
+def _set_mode(key: str) -> None:
+    st.session_state["view"] = mode_changed(session.view(), st.session_state[key])
+
+
+def controls(engine, limits: Limits) -> None:
+    """Every control that changes the trace. Values come from, and go back to, the view (and so the URL)."""
+    view = session.view()
+    loc = view.locale
     with st.sidebar:
-        state.bound(st.segmented_control, "ui", t("ui_language", view["ui"]), list(UI_LANGUAGES),
-                    format_func=UI_LANGUAGES.get, required=True)
-        ui = view["ui"]
-        state.bound(st.text_input, "q", t("sentence", ui), max_chars=MAX_INPUT_CHARS, help=t("sentence_help", ui))
-        st.caption(t("caps", ui, tokens=MAX_SOURCE_TOKENS, steps=MAX_NEW_TOKENS))
-        st.selectbox(t("examples", ui), example_sentences(), index=None, key="w_example",
-                     placeholder=t("examples_placeholder", ui), on_change=_pick_example)
-        st.button(t("random", ui), help=t("random_help", ui), on_click=_random_sentence, width="stretch")
-        state.bound(st.segmented_control, "lang", t("target", ui), list(engine.languages), required=True,
-                    format_func=lambda code: t(f"lang_{code}", ui) if f"lang_{code}" in STRINGS
-                    else engine.languages[code])
-        with st.expander(t("decoding", ui), expanded=view["temp"] > 0):
-            st.radio(t("mode", ui), ["greedy", "sampling"], key="w_mode", on_change=_set_mode,
-                     index=1 if view["temp"] > 0 else 0,
-                     format_func=lambda m: t(m, ui))
-            if view["temp"] > 0:
-                state.bound(st.slider, "temp", t("temperature", ui), 0.1, MAX_TEMPERATURE, step=0.05,
-                            from_widget=lambda v: round(float(v), 2))
-                state.bound(st.number_input, "topk", t("top_k", ui), 0, len(engine.tgt_vocab), step=1)
-                state.bound(st.number_input, "seed", t("seed", ui), 0, MAX_SEED, step=1)
-            state.bound(st.slider, "max", t("max_new", ui), 1, MAX_NEW_TOKENS)
+        session.bind(st.segmented_control, "locale", label("ui_language", loc), list(LANGUAGES),
+                     format_func=LANGUAGES.get, required=True)
+        session.bind(st.text_input, "sentence", label("sentence", loc), max_chars=MAX_INPUT_CHARS,
+                     help=label("sentence_help", loc))
+        st.caption(label("caps", loc, tokens=MAX_SOURCE_TOKENS, steps=MAX_NEW_TOKENS))
+        example_key = f"w_example.{loc}"
+        st.selectbox(label("examples", loc), example_sentences(), index=None, key=example_key,
+                     placeholder=label("examples_placeholder", loc), on_change=_pick_example, args=(example_key,))
+        st.button(label("random", loc), help=label("random_help", loc), on_click=_random_sentence, width="stretch")
+        session.bind(st.segmented_control, "target_language", label("translate_into", loc), list(engine.languages),
+                     required=True, format_func=lambda code: label(f"lang_{code}", loc) if f"lang_{code}" in LABELS
+                     else engine.languages[code])
+        with st.expander(label("decoding", loc), expanded=not view.greedy):
+            mode_key = f"w_mode.{loc}"
+            st.radio(label("mode", loc), ["greedy", "sampling"], key=mode_key, on_change=_set_mode, args=(mode_key,),
+                     index=0 if view.greedy else 1, format_func=lambda m: label(m, loc))
+            if not view.greedy:
+                session.slider("temperature", label("temperature", loc), limits, step=0.05,
+                               from_widget=lambda v: round(float(v), 2))
+                st.caption(label("sampling_note", loc))
+                session.bind(st.number_input, "top_k", label("top_k", loc), *bounds("top_k", limits), step=1)
+                session.bind(st.number_input, "seed", label("seed", loc), *bounds("seed", limits), step=1)
+            session.slider("max_new_tokens", label("max_new", loc), limits)
 
 
-def finish() -> None:
-    """End of every run: the share link and downloads below the controls, and the view written to the URL."""
-    state.sync_url()
-    render_footer()
-
-
-def render_footer() -> None:
+def footer(run: Run) -> None:
     """Share link and trace downloads, below the controls."""
-    ui = state.ui()
+    loc = run.locale
     with st.sidebar:
-        with st.expander(t("share", ui), expanded=True):
-            st.caption(t("share_help", ui))
-            st.code(state.share_url(), language=None, wrap_lines=True)
-        try:
-            trace = cache.trace_for(state.view())
-        except InputError:
+        with st.expander(label("share", loc), expanded=True):
+            st.caption(label("share_help", loc))
+            st.code(session.share_url(run.limits), language=None, wrap_lines=True)
+        if run.trace is None:
             return
-        with st.expander(t("downloads", ui)):
-            st.download_button(t("download_npz", ui), data=_npz(trace), file_name="trace.npz",
+        trace = run.trace
+        with st.expander(label("downloads", loc)):  # built only when clicked (a callable), once per click
+            st.download_button(label("download_npz", loc), data=trace.to_npz_bytes, file_name="trace.npz",
                                mime="application/octet-stream", on_click="ignore", key="dl_npz", width="stretch")
-            st.download_button(t("download_json", ui), data=_json(trace), file_name="trace.json",
-                               mime="application/json", on_click="ignore", key="dl_json", width="stretch")
-
-
-def _npz(trace: Trace):
-    return lambda: trace.to_npz_bytes()
-
-
-def _json(trace: Trace):
-    return lambda: json.dumps(trace.to_json_dict(), ensure_ascii=False).encode("utf-8")
+            st.download_button(label("download_json", loc), file_name="trace.json", mime="application/json",
+                               data=lambda: json.dumps(trace.to_json_dict(), ensure_ascii=False).encode("utf-8"),
+                               on_click="ignore", key="dl_json", width="stretch")

@@ -1,31 +1,34 @@
-"""Labels used by figures, tables and the app, in English ("en") and Simplified Chinese ("zh").
+"""Every word a visitor reads, in English ("en") and Simplified Chinese ("zh"): one table for figures, tables and app.
 
-`label(key, ui)` returns the text for a key in the requested language, falling back to English when the language is
-unknown or the key has no translation. Templates take keyword arguments: `label("layer_n", "zh", n=2)` -> "第 2 层".
+`label(key, locale, **fmt)` returns the text for a key in the interface language `locale`, falling back to English
+when the language is unknown. Templates take keyword arguments: `label("layer_n", "zh", n=2)` -> "第 2 层".
 An unknown key raises KeyError: a typo should fail in tests, not show a raw key to a visitor.
+tests/test_i18n.py checks that every key has both languages, that every key is used somewhere, and that one concept
+has one Chinese term (GLOSSARY).
 """
 
 from __future__ import annotations
 
-LANGUAGES: tuple[str, ...] = ("en", "zh")
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}  # interface languages, as the switch shows them
+
+# One Chinese term per concept: wherever the English text uses the word, the Chinese uses this term.
+GLOSSARY: dict[str, str] = {"head": "注意力头", "heads": "注意力头", "token": "词元", "tokens": "词元",
+                            "count": "数量", "layer": "层"}
 
 LABELS: dict[str, dict[str, str]] = {
-    # ---------------------------------------------------------------- shared words
+    # ================================================================ figures and tables
     "layer": {"en": "layer", "zh": "层"},
-    "head": {"en": "head", "zh": "头"},
-    "heads": {"en": "heads", "zh": "头"},
+    "head": {"en": "head", "zh": "注意力头"},
+    "heads": {"en": "heads", "zh": "注意力头"},
     "query": {"en": "query", "zh": "查询"},
-    "query_decoder": {"en": "query: decoder input (its row predicts the next token)",
-                      "zh": "查询：解码器输入（这一行用于预测下一个词）"},
+    "query_decoder": {"en": "query (row → next token)", "zh": "查询（行 → 下一个词元）"},
     "key": {"en": "key", "zh": "键"},
     "value": {"en": "value", "zh": "值"},
     "token": {"en": "token", "zh": "词元"},
     "tokens": {"en": "tokens", "zh": "词元"},
     "position": {"en": "position", "zh": "位置"},
     "dimension": {"en": "dimension", "zh": "维度"},
-    "id": {"en": "id", "zh": "编号"},
     "unit": {"en": "unit", "zh": "单元"},
-    "units": {"en": "units", "zh": "单元"},
     "activation": {"en": "activation", "zh": "激活值"},
     "weight": {"en": "weight", "zh": "权重"},
     "weights": {"en": "weights", "zh": "权重"},
@@ -33,17 +36,15 @@ LABELS: dict[str, dict[str, str]] = {
     "scores": {"en": "scores", "zh": "分数"},
     "probability": {"en": "probability", "zh": "概率"},
     "logit": {"en": "logit", "zh": "logit"},
-    "rank": {"en": "rank", "zh": "排名"},
     "step": {"en": "step", "zh": "步"},
     "row": {"en": "row", "zh": "行"},
     "column": {"en": "column", "zh": "列"},
-    "count": {"en": "count", "zh": "计数"},
+    "count": {"en": "count", "zh": "数量"},
     "norm": {"en": "L2 norm", "zh": "L2 范数"},
     "similarity": {"en": "cosine similarity", "zh": "余弦相似度"},
-    "chosen": {"en": "chosen", "zh": "选中"},
     "masked": {"en": "masked", "zh": "已屏蔽"},
     "allowed": {"en": "allowed", "zh": "允许"},
-    "mean_over_heads": {"en": "mean over heads", "zh": "各头平均"},
+    "mean_over_heads": {"en": "mean over heads", "zh": "各注意力头平均"},
     "source": {"en": "source", "zh": "源"},
     "target": {"en": "target", "zh": "目标"},
     "encoder": {"en": "encoder", "zh": "编码器"},
@@ -53,54 +54,64 @@ LABELS: dict[str, dict[str, str]] = {
     "input": {"en": "input", "zh": "输入"},
     "output": {"en": "output", "zh": "输出"},
     "layer_n": {"en": "layer {n}", "zh": "第 {n} 层"},
-    "head_n": {"en": "head {n}", "zh": "头 {n}"},
+    "head_n": {"en": "head {n}", "zh": "注意力头 {n}"},
     "unit_n": {"en": "unit {n}", "zh": "单元 {n}"},
     "activation_n": {"en": "activation {n}", "zh": "激活值 {n}"},
-    # ---------------------------------------------------------------- attention kinds and quantities
     "encoder_self": {"en": "encoder self-attention", "zh": "编码器自注意力"},
     "decoder_self": {"en": "decoder masked self-attention", "zh": "解码器掩码自注意力"},
     "cross": {"en": "cross-attention", "zh": "交叉注意力"},
-    "title_head_map": {"en": "{kind}: every head — click one to show it above",
-                       "zh": "{kind}：每个注意力头——点击一个以在上方查看"},
+    "title_head_map": {
+        "en": "{kind}: every head — click one to show it above",
+        "zh": "{kind}：每个注意力头——点击一个以在上方查看",
+    },
     "entropy": {"en": "entropy (bits)", "zh": "熵（比特）"},
     "max_weight": {"en": "max weight", "zh": "最大权重"},
     "mean_distance": {"en": "mean distance", "zh": "平均距离"},
-    # ---------------------------------------------------------------- embedding parts
     "raw": {"en": "token embedding", "zh": "词元嵌入"},
     "scaled": {"en": "embedding × √d", "zh": "嵌入 × √d"},
     "pos": {"en": "positional encoding", "zh": "位置编码"},
     "sum": {"en": "embedding + position", "zh": "嵌入 + 位置"},
-    # ---------------------------------------------------------------- figure titles
     "title_attention": {"en": "{kind} · layer {layer} · {head}", "zh": "{kind} · 第 {layer} 层 · {head}"},
-    "title_attention_grid": {"en": "{kind}: every layer and head", "zh": "{kind}：所有层与头"},
-    "title_head_summary": {"en": "{kind}: {metric} per head", "zh": "{kind}：每个头的{metric}"},
-    "title_attention_row": {"en": "What “{token}” (position {q}) looks at · {kind} · layer {layer}",
-                            "zh": "“{token}”（位置 {q}）关注了什么 · {kind} · 第 {layer} 层"},
-    "title_mask": {"en": "Causal mask: each target position sees only itself and earlier ones",
-                   "zh": "因果掩码：每个目标位置只能看到自身和之前的位置"},
+    "title_attention_grid": {"en": "{kind}: every layer and head", "zh": "{kind}：所有层与注意力头"},
+    "title_head_summary": {"en": "{kind}: {metric} per head", "zh": "{kind}：每个注意力头的{metric}"},
+    "title_attention_row": {
+        "en": "What “{token}” (position {q}) looks at · {kind} · layer {layer}",
+        "zh": "“{token}”（位置 {q}）关注了什么 · {kind} · 第 {layer} 层",
+    },
+    "title_mask": {
+        "en": "Causal mask: each target position sees only itself and earlier ones",
+        "zh": "因果掩码：每个目标位置只能看到自身和之前的位置",
+    },
     "title_embedding": {"en": "{which} · {side} tokens × dimensions", "zh": "{which} · {side}词元 × 维度"},
     "title_vocab": {"en": "Embedding space (PCA, 2 components)", "zh": "嵌入空间（PCA 二维投影）"},
     "title_positional": {"en": "Sinusoidal positional encoding", "zh": "正弦位置编码"},
     "title_positional_curves": {"en": "Positional encoding: selected dimensions", "zh": "位置编码：选定维度"},
     "title_position_similarity": {"en": "Cosine similarity between positions", "zh": "位置之间的余弦相似度"},
     "title_embedding_sum": {"en": "What layer 0 receives ({side})", "zh": "第 0 层的输入（{side}）"},
-    "title_ffn": {"en": "FFN {stack} layer {layer}: {k} most active units (after ReLU)",
-                  "zh": "前馈网络 {stack} 第 {layer} 层：最活跃的 {k} 个单元（ReLU 之后）"},
-    "title_ffn_hist": {"en": "FFN {stack} layer {layer}: pre-activations (before ReLU)",
-                       "zh": "前馈网络 {stack} 第 {layer} 层：激活前的值（ReLU 之前）"},
-    "title_ffn_active": {"en": "Fraction of FFN units active (> 0) per layer",
-                         "zh": "每层前馈网络中激活（> 0）单元的比例"},
+    "title_ffn": {
+        "en": "FFN {stack} layer {layer}: {k} most active units (after ReLU)",
+        "zh": "前馈网络 {stack} 第 {layer} 层：最活跃的 {k} 个单元（ReLU 之后）",
+    },
+    "title_ffn_hist": {
+        "en": "FFN {stack} layer {layer}: pre-activations (before ReLU)",
+        "zh": "前馈网络 {stack} 第 {layer} 层：激活前的值（ReLU 之前）",
+    },
+    "title_ffn_active": {
+        "en": "Fraction of FFN units active (> 0) per layer",
+        "zh": "每层前馈网络中激活（> 0）单元的比例",
+    },
     "title_residual": {"en": "Residual stream norm per token ({stack})", "zh": "每个词元的残差流范数（{stack}）"},
-    "title_next_token": {"en": "Step {step}: after “{token}”, the next token (temperature {temp})",
-                         "zh": "第 {step} 步：在“{token}”之后的下一个词元（温度 {temp}）"},
-    "title_logit_lens": {"en": "Logit lens: each decoder layer's best guess",
-                         "zh": "Logit 透镜：每个解码器层的最佳猜测"},
+    "title_next_token": {
+        "en": "Step {step}: after “{token}”, the next token (temperature {temp})",
+        "zh": "第 {step} 步：在“{token}”之后的下一个词元（温度 {temp}）",
+    },
+    "title_logit_lens": {
+        "en": "Logit lens: each decoder layer's best guess",
+        "zh": "Logit 透镜：每个解码器层的最佳猜测",
+    },
     "title_pipeline": {"en": "The Transformer, live", "zh": "Transformer 的实时运行"},
-    # ---------------------------------------------------------------- figure parts
     "active_fraction": {"en": "fraction active", "zh": "激活比例"},
-    "active_annotation": {"en": "{pct:.1f}% of values > 0 pass the ReLU",
-                          "zh": "{pct:.1f}% 的值 > 0，通过 ReLU"},
-    "relu_cut": {"en": "ReLU cut", "zh": "ReLU 截断"},
+    "active_annotation": {"en": "{pct:.1f}% of values > 0 pass the ReLU", "zh": "{pct:.1f}% 的值 > 0，通过 ReLU"},
     "cut_by_relu": {"en": "≤ 0: set to 0 by ReLU", "zh": "≤ 0：被 ReLU 置零"},
     "passes_relu": {"en": "> 0: passes", "zh": "> 0：通过"},
     "mean_activation": {"en": "mean activation", "zh": "平均激活值"},
@@ -120,24 +131,26 @@ LABELS: dict[str, dict[str, str]] = {
     "ffn": {"en": "FFN", "zh": "前馈"},
     "add": {"en": "add", "zh": "相加"},
     "norm_step": {"en": "norm", "zh": "归一化"},
-    # ---------------------------------------------------------------- pipeline diagram
     "pipe_src_tokens": {"en": "Source tokens", "zh": "源词元"},
     "pipe_tgt_tokens": {"en": "Decoder input", "zh": "解码器输入"},
     "pipe_embed": {"en": "Embedding × √d<br>+ positions", "zh": "嵌入 × √d<br>+ 位置编码"},
     "pipe_encoder": {"en": "Encoder × {n}<br>self-attention<br>FFN", "zh": "编码器 × {n}<br>自注意力<br>前馈网络"},
-    "pipe_decoder": {"en": "Decoder × {n}<br>masked self-attn<br>cross-attn<br>FFN",
-                     "zh": "解码器 × {n}<br>掩码自注意力<br>交叉注意力<br>前馈网络"},
-    "pipe_decoder_only": {"en": "Decoder × {n}<br>masked self-attn<br>FFN",
-                          "zh": "解码器 × {n}<br>掩码自注意力<br>前馈网络"},
+    "pipe_decoder": {
+        "en": "Decoder × {n}<br>masked self-attn<br>cross-attn<br>FFN",
+        "zh": "解码器 × {n}<br>掩码自注意力<br>交叉注意力<br>前馈网络",
+    },
+    "pipe_decoder_only": {
+        "en": "Decoder × {n}<br>masked self-attn<br>FFN",
+        "zh": "解码器 × {n}<br>掩码自注意力<br>前馈网络",
+    },
     "pipe_unembed": {"en": "Linear + softmax", "zh": "线性层 + softmax"},
     "pipe_output": {"en": "Output", "zh": "输出"},
     "pipe_memory": {"en": "memory", "zh": "记忆"},
-    # ---------------------------------------------------------------- table columns
     "col_position": {"en": "position", "zh": "位置"},
     "col_token": {"en": "token", "zh": "词元"},
     "col_id": {"en": "id", "zh": "编号"},
     "col_layer": {"en": "layer", "zh": "层"},
-    "col_head": {"en": "head", "zh": "头"},
+    "col_head": {"en": "head", "zh": "注意力头"},
     "col_entropy": {"en": "entropy (bits)", "zh": "熵（比特）"},
     "col_max_weight": {"en": "max weight", "zh": "最大权重"},
     "col_mean_distance": {"en": "mean distance", "zh": "平均距离"},
@@ -145,11 +158,293 @@ LABELS: dict[str, dict[str, str]] = {
     "col_probability": {"en": "probability", "zh": "概率"},
     "col_logit": {"en": "logit", "zh": "logit"},
     "col_step": {"en": "{t}: {inp} → {out}", "zh": "{t}：{inp} → {out}"},
-}
+    # ================================================================ the app: sidebar, notices, pages
+    "ui_language": {"en": "Interface language", "zh": "界面语言"},
+    "sentence": {"en": "English sentence (press Enter)", "zh": "英文句子（按回车）"},
+    "longer_than_training": {
+        "en": "This input has {n} words; the longest training sentence had {limit}. The model has never seen "
+              "inputs this long, so its translation may stop early or drop parts. Try one sentence at a time.",
+        "zh": "输入有 {n} 个词，而训练中最长的句子只有 {limit} 个词。模型从未见过这么长的输入，译"
+              "文可能提前结束或漏掉部分内容。请一次输入一个句子。",
+    },
+    "head_map_help": {
+        "en": "Each point is one head: high entropy = attention spread over many tokens; mean distance = how far "
+              "from its own position it looks. Click a head to show it in the heatmap above; double-click to clear.",
+        "zh": "每个点是一个注意力头：熵越高，注意力越分散在多个词元上；平均距离表示它看向离自身位置多远的词。"
+              "点击一个注意力头即可"
+              "在上方热力图中查看它；双击清除选择。",
+    },
+    "sentence_help": {
+        "en": "Type an English sentence; the model translates it and every stage is shown.",
+        "zh": "输入一个英文句子；模型会翻译它，并展示每一个阶段。",
+    },
+    "examples": {"en": "Example sentences", "zh": "示例句子"},
+    "examples_placeholder": {"en": "Pick an example…", "zh": "选择一个示例…"},
+    "random": {"en": "🎲 Random sentence", "zh": "🎲 随机句子"},
+    "random_help": {
+        "en": "Draw a sentence from the grammar the model was trained on.",
+        "zh": "从训练模型所用的语法中随机抽取一句。",
+    },
+    "translate_into": {"en": "Translate into", "zh": "翻译成"},
+    "lang_es": {"en": "Spanish", "zh": "西班牙语"},
+    "lang_zh": {"en": "Chinese (Simplified)", "zh": "中文（简体）"},
+    "decoding": {"en": "Decoding", "zh": "解码"},
+    "mode": {"en": "Strategy", "zh": "策略"},
+    "greedy": {"en": "Greedy (most probable token)", "zh": "贪心（取概率最大的词元）"},
+    "sampling": {"en": "Sampling", "zh": "采样"},
+    "sampling_note": {
+        "en": "Trained with label smoothing, the model leaves about a fifth of the probability spread over every "
+              "token, words of the other language included. Sampling the whole vocabulary (top-k 0) at "
+              "temperature 1 therefore picks some of them; top-k 10 or a lower temperature keeps to likely words.",
+        "zh": "模型训练时使用了标签平滑，约五分之一的概率分散在所有词元上，其中也包括另一种语言的词。"
+              "因此在温度 1 下对整个词表采样（top-k 为 0）时会选出一些这样的词；"
+              "top-k 取 10 或降低温度可以只选可能的词。",
+    },
+    "temperature": {"en": "Temperature", "zh": "温度"},
+    "top_k": {"en": "Top-k (0 = whole vocabulary)", "zh": "Top-k（0 = 整个词表）"},
+    "seed": {"en": "Random seed", "zh": "随机种子"},
+    "max_new": {"en": "Max new tokens", "zh": "最多生成的词元数"},
+    "share": {"en": "🔗 Share this view", "zh": "🔗 分享当前视图"},
+    "share_help": {
+        "en": "This link reopens exactly this page, sentence and settings.",
+        "zh": "此链接会重新打开完全相同的页面、句子和设置。",
+    },
+    "downloads": {"en": "⬇️ Download the trace", "zh": "⬇️ 下载运行记录"},
+    "download_npz": {"en": "All arrays (.npz)", "zh": "全部数组（.npz）"},
+    "download_json": {"en": "All arrays (.json)", "zh": "全部数组（.json）"},
+    "download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
+    "translation": {"en": "Translation", "zh": "译文"},
+    "input_tokens": {"en": "Input as the model reads it", "zh": "模型读到的输入"},
+    "unknown_words": {
+        "en": "Words the model does not know (read as <unk>): {words}",
+        "zh": "模型不认识的词（按 <unk> 处理）：{words}",
+    },
+    "did_you_mean": {"en": "did you mean", "zh": "你是不是想输入"},
+    "no_suggestion": {"en": "no close match", "zh": "没有相近的词"},
+    "truncated": {
+        "en": "The sentence had {n} tokens; only the first {limit} were translated.",
+        "zh": "句子有 {n} 个词元；只翻译了前 {limit} 个。",
+    },
+    "unfinished": {
+        "en": "Decoding stopped at the cap of {n} new tokens before the end-of-sentence token.",
+        "zh": "解码在达到 {n} 个新词元的上限时停止，还没有生成句末标记。",
+    },
+    "caps": {
+        "en": "Limits: at most {tokens} source tokens and {steps} decoding steps.",
+        "zh": "限制：源句最多 {tokens} 个词元，解码最多 {steps} 步。",
+    },
+    "kept_text": {
+        "en": "Your text is kept in the sidebar: edit it and press Enter.",
+        "zh": "你的文字仍保留在侧边栏中：修改后按回车即可。",
+    },
+    "warn_choice": {
+        "en": "Link parameter {name}={value!r} is not one of {choices}; using {default!r}.",
+        "zh": "链接参数 {name}={value!r} 不在 {choices} 之中；改用 {defaul"
+              "t!r}。",
+    },
+    "warn_number": {
+        "en": "Link parameter {name}={value!r} is not a number; using {default}.",
+        "zh": "链接参数 {name}={value!r} 不是数字；改用 {default}。",
+    },
+    "warn_range": {
+        "en": "Link parameter {name}={value} is outside {lo}–{hi}; clamped to {clamped}.",
+        "zh": "链接参数 {name}={value} 超出 {lo}–{hi} 的范围；已调整为 {clamp"
+              "ed}。",
+    },
+    "warn_head": {
+        "en": "Link parameter head={value!r} is not a head of this model (0–{hi} or mean); showing the mean.",
+        "zh": "链接参数 head={value!r} 不是本模型的注意力头（0–{hi} 或 mean）；改为"
+              "显示平均值。",
+    },
+    "warn_long": {
+        "en": "The sentence in the link had {n} characters; it was cut to the first {limit}.",
+        "zh": "链接中的句子有 {n} 个字符；已截取前 {limit} 个。",
+    },
+    "warn_markup": {
+        "en": "The sentence contains markup such as <…>; it is treated as plain text, never as HTML.",
+        "zh": "句子中含有 <…> 之类的标记；它只会被当作普通文字，绝不会被当作 HTML。",
+    },
+    "warn_dims": {
+        "en": "Link parameter dims={value!r} lists no valid dimension; using the defaults.",
+        "zh": "链接参数 dims={value!r} 中没有有效的维度；改用默认值。",
+    },
+    "warn_page": {
+        "en": "Link parameter page={value!r} is not a page of this app; showing {default!r}.",
+        "zh": "链接参数 page={value!r} 不是本应用的页面；改为显示 {default!r}。",
+    },
+    "clamped_step": {
+        "en": "Step {value} does not exist for this translation; showing step {clamped}.",
+        "zh": "此译文没有第 {value} 步；改为显示第 {clamped} 步。",
+    },
+    "err_empty": {"en": "Please type a sentence: the input is empty.", "zh": "请输入一个句子：输入为空。"},
+    "err_too_long": {
+        "en": "The input has {n} characters; the limit is {limit}.",
+        "zh": "输入有 {n} 个字符；上限是 {limit}。",
+    },
+    "err_unprintable": {
+        "en": "The input contains an unprintable character ({char}).",
+        "zh": "输入中含有不可打印的字符（{char}）。",
+    },
+    "err_no_words": {"en": "The input has no words the model can read.", "zh": "输入中没有模型能读的词。"},
+    "err_all_unknown": {
+        "en": "None of these words is in the model's vocabulary: {words}",
+        "zh": "这些词都不在模型的词表中：{words}",
+    },
+    "err_language": {
+        "en": "Unknown target language {lang!r}; choose one of {choices}.",
+        "zh": "未知的目标语言 {lang!r}；请从 {choices} 中选择。",
+    },
+    "err_model": {"en": "The model could not be loaded. Please try again later.", "zh": "模型无法加载，请稍后再试。"},
+    "pick_layer": {"en": "Layer", "zh": "层"},
+    "pick_head": {"en": "Head", "zh": "注意力头"},
+    "play": {"en": "▶ Play through the layers", "zh": "▶ 逐层播放"},
+    "play_help": {"en": "Advances the layer once a second.", "zh": "每秒前进一层。"},
+    "pick_step": {"en": "Decoding step", "zh": "解码步"},
+    "stack": {"en": "Stack", "zh": "堆栈"},
+    "pick_encoder": {"en": "Encoder", "zh": "编码器"},
+    "pick_decoder": {"en": "Decoder", "zh": "解码器"},
+    "source_side": {"en": "Source (English)", "zh": "源句（英文）"},
+    "target_side": {"en": "Target (decoder input)", "zh": "目标句（解码器输入）"},
+    "stages": {"en": "The stages", "zh": "各个阶段"},
+    "what_model_knows": {"en": "What the model knows", "zh": "模型知道什么"},
+    "where_runs": {"en": "Runs on: {device}", "zh": "运行设备：{device}"},
+    "model_shape": {
+        "en": "{enc} encoder + {dec} decoder layers, {heads} heads, d_model {d}, FFN {ff}, {params:,} parameters; "
+              "vocabularies: {sv} source / {tv} target tokens.",
+        "zh": "{enc} 层编码器 + {dec} 层解码器，{heads} 个注意力头，d_model {d}，前"
+              "馈层 {ff}，共 {params:,} 个参数；词表：源 {sv} 个词元 / 目标 {tv} 个词元。",
+    },
+    "task": {"en": "Task:", "zh": "任务："},
+    "training": {"en": "Training:", "zh": "训练："},
+    "task_line": {"en": "translate English into {targets} (sentences of the grammar in viz_model/grammar)",
+                  "zh": "把英文翻译成{targets}（viz_model/grammar 中语法生成的句子）"},
+    "training_line": {
+        "en": "{steps} steps in {minutes} minutes on {device} ({threads} threads); {generated} sentences generated: "
+              "{train} for training, {valid} for validation, {test} held out.",
+        "zh": "在 {device}（{threads} 个线程）上训练 {steps} 步，用时 {minutes} 分钟；共生成 {generated} 个句子："
+              "{train} 个用于训练，{valid} 个用于验证，{test} 个留作保留集。",
+    },
+    "metrics": {
+        "en": "Held-out results ({n} sentences never seen in training)",
+        "zh": "保留集结果（{n} 个训练中未见过的句子）",
+    },
+    "exact_match": {"en": "Exact match", "zh": "完全匹配率"},
+    "aer": {"en": "Alignment error (AER, best head)", "zh": "对齐错误率（AER，最佳注意力头）"},
+    "aer_help": {
+        "en": "How often cross-attention points at the wrong English word (lower is better).",
+        "zh": "交叉注意力指向错误英文词的比例（越低越好）。",
+    },
+    "no_metrics": {"en": "No held-out metrics are stored with this model.", "zh": "该模型没有附带保留集评测结果。"},
+    "vocabulary_title": {"en": "Vocabulary", "zh": "词表"},
+    "vocab_search": {"en": "Search the English vocabulary", "zh": "搜索英文词表"},
+    "word_class": {"en": "Word class", "zh": "词类"},
+    "words": {"en": "Words", "zh": "词"},
+    "count_col": {"en": "Count", "zh": "数量"},
+    "emb_view": {"en": "Embedding rows shown", "zh": "显示的嵌入"},
+    "emb_raw": {"en": "Raw rows E[x]", "zh": "原始行 E[x]"},
+    "emb_scaled": {"en": "Scaled √d_model · E[x]", "zh": "缩放后 √d_model · E[x]"},
+    "projection": {
+        "en": "The whole source vocabulary, projected to 2-D (PCA)",
+        "zh": "整个源词表投影到二维（主成分分析）",
+    },
+    "positions_n": {"en": "Positions shown", "zh": "显示的位置数"},
+    "dims": {"en": "Dimensions to plot", "zh": "要绘制的维度"},
+    "tab_encoder_self": {"en": "Encoder self-attention", "zh": "编码器自注意力"},
+    "tab_decoder_self": {"en": "Decoder masked self-attention", "zh": "解码器掩码自注意力"},
+    "tab_cross": {"en": "Cross-attention", "zh": "交叉注意力"},
+    "all_heads": {"en": "Every layer and head", "zh": "所有层与注意力头"},
+    "head_stats": {"en": "How focused is each head?", "zh": "每个注意力头有多集中？"},
+    "mask": {"en": "The causal mask", "zh": "因果掩码"},
+    "scores_vs_weights": {
+        "en": "Scores before the softmax (left) and weights after it (right)",
+        "zh": "softmax 之前的分数（左）与之后的权重（右）",
+    },
+    "top_units": {"en": "Most active hidden units per token", "zh": "每个词元最活跃的隐藏单元"},
+    "residual": {"en": "Size of the residual stream through the network", "zh": "残差流在网络中的大小"},
+    "view_temperature": {"en": "Temperature for this chart (live)", "zh": "此图的温度（实时）"},
+    "view_top_k": {"en": "Bars shown (top-k)", "zh": "显示的条数（top-k）"},
+    "so_far": {"en": "Tokens so far", "zh": "目前已生成的词元"},
+    "chosen_next": {"en": "Chosen next token", "zh": "选出的下一个词元"},
+    "causal_row": {"en": "What this step looked at in its own output", "zh": "这一步在已生成内容中关注了什么"},
+    "cross_row": {"en": "What this step looked at in the English input", "zh": "这一步在英文输入中关注了什么"},
+    "lens": {"en": "Logit lens: what each decoder layer would predict", "zh": "Logit 透镜：每一层解码器会预测什么"},
+    "page_overview": {"en": "Overview", "zh": "总览"},
+    "intro_overview": {
+        "en": "The encoder reads the whole English sentence at once and turns every word into a vector that knows "
+              "its context. The decoder then writes the translation one token at a time: at each step it looks at "
+              "what it has written so far and, through cross-attention, at the encoded English. A final linear "
+              "layer and a softmax turn its last vector into a probability for every word.",
+        "zh": "编码器一次读入整个英文句子，把每个词变成一个了解上下文的向量。随后解码器逐个词元写出译文：每一步它既"
+              "查看自己已经写出的内容，也通过交叉注意力查看编码后的英文。最后的线性层和 softmax 把它的"
+              "最后一个向量变成词表中每个词的概率。",
+    },
+    "page_embeddings": {"en": "Tokens & embeddings", "zh": "词元与嵌入"},
+    "intro_embeddings": {
+        "en": "The sentence is split into tokens (words and punctuation). A language tag such as <2es> in front "
+              "tells the model which language to write. Each token id picks one row of a learned embedding table, "
+              "and the row is multiplied by √d_model so it is not drowned out by the positional signal.",
+        "zh": "句子先被切分成词元（单词和标点）。开头的语言标记（如 <2es>）告诉模型要写哪种语言。每个词元"
+              "编号从一张学习得到的嵌入表中取出一行，再乘以 √d_model，使它不会被位置信号淹没。",
+    },
+    "page_positional": {"en": "Positional encoding", "zh": "位置编码"},
+    "intro_positional": {
+        "en": "Attention by itself ignores word order, so a fixed pattern of sines and cosines is added to each "
+              "embedding. Every dimension pair oscillates at its own wavelength, from 2π up to 10000·2π, so each "
+              "position gets a unique fingerprint and nearby positions look alike.",
+        "zh": "注意力本身不考虑词序，所以每个嵌入都要加上一组固定的正弦和余弦。每对维度以各自的波长振荡，波长从"
+              " 2π 到 10000·2π，因此每个位置都有独特的“指纹”，相邻位置彼此相似。",
+    },
+    "page_attention": {"en": "Attention", "zh": "注意力"},
+    "intro_attention": {
+        "en": "Each position asks a question (query) and compares it with every position's key; the softmax of the "
+              "scaled scores says how much of each value to mix in. Several heads do this in parallel and their "
+              "results are concatenated. The decoder's self-attention is masked so a position cannot see the "
+              "future; cross-attention lets the decoder read the encoded English.",
+        "zh": "每个位置提出一个问题（查询 Q），与每个位置的键 K 比较；缩放后分数的 softmax 决定从"
+              "各个值 V 中取多少。多个注意力头并行计算，结果拼接在一起。解码器的自注意力带有掩码，位置看不到未来；"
+              "交叉注意力让解码器读取编码后的英文。",
+    },
+    "page_ffn": {"en": "Feed-forward", "zh": "前馈网络"},
+    "intro_ffn": {
+        "en": "After attention, every position passes through the same two-layer network on its own: a wide layer "
+              "with a ReLU, then back to d_model. Each sub-layer's output is added to its input (the residual "
+              "stream) and normalised.",
+        "zh": "注意力之后，每个位置各自通过同一个两层网络：先是一个带 ReLU 的宽层，再变回 d_model"
+              " 维。每个子层的输出都会加回它的输入（残差流），然后做层归一化。",
+    },
+    "page_output": {"en": "Output & decoding", "zh": "输出与解码"},
+    "intro_output": {
+        "en": "The decoder's last vector at step t is multiplied by the output matrix to give one score (logit) "
+              "per target word; a softmax turns the scores into probabilities. Greedy decoding takes the most "
+              "probable word; sampling draws one, with the temperature τ sharpening or flattening the "
+              "distribution. The chosen word is fed back in as the next input.",
+        "zh": "解码器在第 t 步的最后一个向量乘以输出矩阵，为每个目标词得到一个分数（logit）；softm"
+              "ax 把分数变成概率。贪心解码取概率最大的词；采样则随机抽取一个，温度 τ 使分布更尖锐或更平缓"
+              "。选中的词作为下一步的输入。",
+    },
+    "class_noun": {"en": "noun", "zh": "名词"},
+    "class_adjective": {"en": "adjective", "zh": "形容词"},
+    "class_verb": {"en": "verb", "zh": "动词"},
+    "class_pronoun": {"en": "pronoun", "zh": "代词"},
+    "class_determiner": {"en": "determiner", "zh": "限定词"},
+    "class_number": {"en": "number", "zh": "数词"},
+    "class_preposition": {"en": "preposition", "zh": "介词"},
+    "class_auxiliary": {"en": "auxiliary", "zh": "助动词"},
+    "class_negation": {"en": "negation", "zh": "否定词"},
+    "class_conjunction": {"en": "conjunction", "zh": "连词"},
+    "class_relative_pronoun": {"en": "relative pronoun", "zh": "关系代词"},
+    "class_question_word": {"en": "question word", "zh": "疑问词"},
+    "class_punctuation": {"en": "punctuation", "zh": "标点"},}
 
 
-def label(key: str, ui: str = "en", **fmt: object) -> str:
-    """The text for `key` in language `ui` ("en" or "zh"; anything else gives English), formatted with `fmt`."""
+def label(key: str, locale: str = "en", **fmt: object) -> str:
+    """The text for `key` in interface language `locale` (anything unknown gives English), formatted with `fmt`."""
     entry = LABELS[key]
-    text = entry.get(ui if ui in LANGUAGES else "en") or entry["en"]
+    text = entry.get(locale if locale in LANGUAGES else "en") or entry["en"]
     return text.format(**fmt) if fmt else text
+
+
+def word_class(name: str, locale: str = "en") -> str:
+    """A grammar word class ("noun", "relative pronoun") in `locale`; its own name when the table lacks it."""
+    key = f"class_{name.replace(' ', '_')}"
+    return label(key, locale) if key in LABELS else name

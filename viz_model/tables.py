@@ -1,6 +1,7 @@
-"""Table builders: pure functions of a Trace that return pandas DataFrames with column names in the `ui` language.
+"""Table builders: pure functions of a Trace that return pandas DataFrames with column names in the `locale` language.
 
-They share validation and computations with figures.py, so a table and the figure beside it always agree.
+They share validation and computations with the figures (viz_model.analysis), so a table and the figure beside it
+always agree. Cells hold plain text: a table is not HTML, so tokens such as <s> are never escaped here.
 """
 
 from __future__ import annotations
@@ -10,69 +11,69 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .analysis import head_summary
-from .figures import (
-    ATTENTION_KINDS,
-    _check_kind,
-    _check_layer,
-    _check_stack,
-    _side_tokens,
-    _step_pairs,
+from .analysis import (
+    check_kind,
+    check_layer,
+    check_stack,
+    head_summary,
     lens_probs,
     next_token_distribution,
+    side_tokens,
+    stack_tokens,
+    step_pairs,
 )
 from .i18n import label
-from .trace import Trace
+from .trace import ATTENTION_KINDS, Trace
 
 
-def token_table(trace: Trace, side: str = "src", ui: str = "en") -> pd.DataFrame:
+def token_table(trace: Trace, side: str = "src", locale: str = "en") -> pd.DataFrame:
     """One row per token of the source (side "src") or decoder input (side "tgt"): position, token, id."""
-    tokens = _side_tokens(trace, side)
+    tokens = side_tokens(trace, side)
     ids_name = f"{side}.ids"
     ids = np.asarray(trace[ids_name], dtype=np.int64) if ids_name in trace else np.full(len(tokens), -1, np.int64)
     return pd.DataFrame({
-        label("col_position", ui): np.arange(len(tokens), dtype=np.int64),
-        label("col_token", ui): list(tokens),
-        label("col_id", ui): ids,
+        label("col_position", locale): np.arange(len(tokens), dtype=np.int64),
+        label("col_token", locale): list(tokens),
+        label("col_id", locale): ids,
     })
 
 
-def head_summary_table(trace: Trace, kind: str, ui: str = "en") -> pd.DataFrame:
+def head_summary_table(trace: Trace, kind: str, locale: str = "en") -> pd.DataFrame:
     """One row per (layer, head): entropy (bits), max weight, mean distance to the diagonal."""
-    _check_kind(trace, kind)
-    _check_stack(trace, ATTENTION_KINDS[kind][0])
+    check_kind(trace, kind)
+    check_stack(trace, ATTENTION_KINDS[kind][0])
     summary = head_summary(trace.attention_stack(kind))
     n_l, n_h = summary["entropy"].shape
     layers, heads = np.meshgrid(np.arange(n_l), np.arange(n_h), indexing="ij")
     return pd.DataFrame({
-        label("col_layer", ui): layers.ravel(),
-        label("col_head", ui): heads.ravel(),
-        label("col_entropy", ui): summary["entropy"].ravel().astype(np.float64),
-        label("col_max_weight", ui): summary["max_weight"].ravel().astype(np.float64),
-        label("col_mean_distance", ui): summary["mean_distance"].ravel().astype(np.float64),
+        label("col_layer", locale): layers.ravel(),
+        label("col_head", locale): heads.ravel(),
+        label("col_entropy", locale): summary["entropy"].ravel().astype(np.float64),
+        label("col_max_weight", locale): summary["max_weight"].ravel().astype(np.float64),
+        label("col_mean_distance", locale): summary["mean_distance"].ravel().astype(np.float64),
     })
 
 
-def top_units_table(trace: Trace, stack: str, layer: int, k: int = 5, ui: str = "en") -> pd.DataFrame:
+def top_units_table(trace: Trace, stack: str, layer: int, k: int = 5, locale: str = "en") -> pd.DataFrame:
     """Per token: its k most active FFN units (after ReLU) and their activations, most active first."""
-    _check_layer(trace, stack, layer)
+    check_layer(trace, stack, layer)
     hidden = np.asarray(trace[f"{stack}.{layer}.ffn.hidden"], dtype=np.float32)
     k = max(1, min(k, hidden.shape[1]))
     order = np.argsort(-hidden, axis=1, kind="stable")[:, :k]  # (N, k)
     acts = np.take_along_axis(hidden, order, axis=1)
-    tokens = trace.source_tokens if stack == "encoder" else trace.target_tokens
+    tokens = stack_tokens(trace, stack)
     data: dict[str, object] = {
-        label("col_position", ui): np.arange(len(tokens), dtype=np.int64),
-        label("col_token", ui): list(tokens),
+        label("col_position", locale): np.arange(len(tokens), dtype=np.int64),
+        label("col_token", locale): list(tokens),
     }
     for r in range(k):
-        data[label("unit_n", ui, n=r + 1)] = order[:, r].astype(np.int64)
-        data[label("activation_n", ui, n=r + 1)] = acts[:, r].astype(np.float64)
+        data[label("unit_n", locale, n=r + 1)] = order[:, r].astype(np.int64)
+        data[label("activation_n", locale, n=r + 1)] = acts[:, r].astype(np.float64)
     return pd.DataFrame(data)
 
 
 def next_token_table(trace: Trace, vocab: Sequence[str], step: int, temperature: float = 1.0, k: int = 10,
-                     ui: str = "en") -> pd.DataFrame:
+                     locale: str = "en") -> pd.DataFrame:
     """The k most probable next tokens at one step: rank, token, probability (at `temperature`), logit."""
     probs = next_token_distribution(trace, step, temperature)
     if k < 1:
@@ -80,22 +81,22 @@ def next_token_table(trace: Trace, vocab: Sequence[str], step: int, temperature:
     ids = np.argsort(-probs, kind="stable")[:k]
     logits = np.asarray(trace["logits"][step], dtype=np.float64)
     return pd.DataFrame({
-        label("col_rank", ui): np.arange(1, len(ids) + 1, dtype=np.int64),
-        label("col_token", ui): [vocab[int(i)] for i in ids],
-        label("col_probability", ui): probs[ids].astype(np.float64),
-        label("col_logit", ui): logits[ids],
+        label("col_rank", locale): np.arange(1, len(ids) + 1, dtype=np.int64),
+        label("col_token", locale): [vocab[int(i)] for i in ids],
+        label("col_probability", locale): probs[ids].astype(np.float64),
+        label("col_logit", locale): logits[ids],
     })
 
 
-def logit_lens_table(trace: Trace, vocab: Sequence[str], k: int = 1, ui: str = "en") -> pd.DataFrame:
+def logit_lens_table(trace: Trace, vocab: Sequence[str], k: int = 1, locale: str = "en") -> pd.DataFrame:
     """Rows decoder layers, columns decoding steps ("t: input → chosen"), cells "token (p)" for the k best tokens."""
     if k < 1:
         raise ValueError(f"k must be >= 1, got {k}")
     probs = lens_probs(trace)  # (L, T, V)
     n_l, n_t = probs.shape[:2]
     order = np.argsort(-probs, axis=-1, kind="stable")[..., :k]
-    columns = [label("col_step", ui, t=t, inp=inp, out=out) for t, (inp, out) in enumerate(_step_pairs(trace, n_t))]
+    columns = [label("col_step", locale, t=t, inp=inp, out=out) for t, (inp, out) in enumerate(step_pairs(trace, n_t))]
     cells = [[", ".join(f"{vocab[int(i)]} ({probs[lay, t, i]:.2f})" for i in order[lay, t]) for t in range(n_t)]
              for lay in range(n_l)]
-    index = pd.Index([label("layer_n", ui, n=lay) for lay in range(n_l)], name=label("col_layer", ui))
+    index = pd.Index([label("layer_n", locale, n=lay) for lay in range(n_l)], name=label("col_layer", locale))
     return pd.DataFrame(cells, index=index, columns=columns)

@@ -17,7 +17,7 @@ SLIDER = '[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]'
 CHART = '[data-testid="stPlotlyChart"]'
 
 
-def wait_ready(page, timeout: float = 30_000) -> None:
+def wait_ready(page, timeout: float = 60_000) -> None:
     """Wait for a chart and for the script run to finish (the status widget disappears)."""
     page.wait_for_selector(CHART, state="visible", timeout=timeout)
     page.wait_for_function(
@@ -114,3 +114,64 @@ def test_markup_never_runs(page, app_url: str, screenshot_dir: Path) -> None:
     no_exception(page)
     assert page.locator('img[src="x"], img[src="y"]').count() == 0
     page.screenshot(path=str(screenshot_dir / "markup.png"))
+
+
+def test_language_switch_keeps_decoding_greedy(page, app_url: str) -> None:
+    """Clicking 简体中文 and then any page switched decoding to sampling (temp=1.0 in the URL, junk translation): the
+    decoding radio sent back its old English label, which its handler read as "sampling"."""
+    open_view(page, app_url, "", q=SENTENCE)
+    page.locator('[data-testid="stSidebar"] button', has_text="简体中文").first.click()
+    page.wait_for_function("() => location.search.includes('ui=zh')", timeout=30_000)
+    wait_ready(page)
+    page.locator('[data-testid="stSidebarNav"] a[href$="/output"]').click()
+    page.wait_for_function("() => location.pathname.endsWith('/output')", timeout=30_000)
+    wait_ready(page)
+    no_exception(page)
+    assert "temp" not in query(page), query(page)
+    assert query(page)["ui"] == "zh"
+
+
+SIZES = {"wide": {"width": 1400, "height": 1100}, "phone": {"width": 390, "height": 844}}
+
+OVERFLOW_JS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const out = [];
+    if (main.scrollWidth > main.clientWidth + 1) out.push('main ' + main.scrollWidth + ' > ' + main.clientWidth);
+    for (const el of document.querySelectorAll('[data-testid="stMain"] .katex-display, '
+                                              + '[data-testid="stMain"] [data-testid="stVegaLiteChart"]')) {
+        const box = el.getBoundingClientRect(), room = el.closest('[data-testid="stElementContainer"]');
+        const wide = el.scrollWidth, fits = room ? room.clientWidth : window.innerWidth;
+        if (wide > fits + 1 || box.right > window.innerWidth + 1)
+            out.push((el.className || el.dataset.testid) + ' ' + wide + ' > ' + fits);
+    }
+    return out;
+}"""
+
+BACKGROUND_JS = """() => getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor
+    .match(/\\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", SIZES)
+def test_every_page_in_both_themes_at_both_widths(chromium, app_url: str, screenshot_dir: Path, scheme: str,
+                                                  size: str) -> None:
+    """The visitor's light or dark theme is respected (it was forced light), and at 390 px nothing overflows (the
+    head map did, and formulas were cut). Screenshots of every page land in $SCREENSHOT_DIR."""
+    context = chromium.new_context(viewport=SIZES[size], color_scheme=scheme, locale="en-US")
+    tab = context.new_page()
+    tab.dialogs = []
+    try:
+        for name, path in PAGES.items():
+            params = dict(q=SENTENCE, lang="zh" if name in ("overview", "output") else "es")
+            if name == "attention":
+                params.update(kind="cross", layer="2", head="1")
+            open_view(tab, app_url, path, **params)
+            no_exception(tab)
+            brightness = tab.evaluate(BACKGROUND_JS)
+            assert (brightness < 80) if scheme == "dark" else (brightness > 200), (name, brightness)
+            if name == "attention":  # the head map sits at the end of the tab
+                tab.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="attached", timeout=30_000)
+            assert not tab.evaluate(OVERFLOW_JS), (name, tab.evaluate(OVERFLOW_JS))
+            tab.screenshot(path=str(screenshot_dir / f"{name}_{scheme}_{size}.png"))
+    finally:
+        context.close()

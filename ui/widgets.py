@@ -1,0 +1,62 @@
+"""What pages draw with: the shared layer and head pickers, charts, tables with a CSV download, the head map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from viz_model import figures
+from viz_model.i18n import label
+from viz_model.trace import Trace
+
+from . import session
+from .session import Run
+
+CHART_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def layer_slider(run: Run, n_layers: int, key: str) -> int:
+    """The shared `layer` value, clamped to this stack; a fixed 0 when there is one layer."""
+    if n_layers <= 1:
+        return 0
+    return session.slider("layer", label("pick_layer", run.locale), run.limits, hi=n_layers - 1, key=key)
+
+
+def head_select(run: Run, key: str) -> int | None:
+    """The shared `head` value: None for the mean of heads."""
+    n_heads = run.limits.n_heads
+    options = [-1, *range(n_heads)]
+    return session.bind(st.selectbox, "head", label("pick_head", run.locale), options, key=key,
+                        to_widget=lambda h: -1 if h is None or not 0 <= h < n_heads else h,
+                        from_widget=lambda v: None if v < 0 else v,
+                        format_func=lambda v: label("mean_over_heads" if v < 0 else "head_n", run.locale, n=v))
+
+
+def head_map(run: Run, trace: Trace, kind: str) -> None:
+    """The linked Altair map of every head; clicking a head shows it in the heatmap above (and in the URL)."""
+    key = f"headmap_{kind}.{run.locale}"
+
+    def picked() -> None:
+        chosen = (st.session_state[key].selection.get("head") or [{}])[0]
+        if "layer" in chosen and "head" in chosen:
+            session.update(layer=int(chosen["layer"]), head=int(chosen["head"]))
+
+    st.vega_lite_chart(figures.head_map_chart(trace, kind, locale=run.locale), on_select=picked,
+                       selection_mode="head", key=key, width="stretch")
+    st.caption(label("head_map_help", run.locale))
+
+
+def chart(fig: Any, key: str | None = None) -> None:
+    """A Plotly figure at full width (its modebar keeps the PNG export)."""
+    st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG, theme="streamlit")
+
+
+def table(run: Run, df: pd.DataFrame, name: str, key: str) -> None:
+    """A table with a CSV download of exactly what is shown."""
+    plain_index = isinstance(df.index, pd.RangeIndex)
+    st.dataframe(df, width="stretch", hide_index=plain_index)
+    csv = df.to_csv(index=not plain_index).encode("utf-8")
+    st.download_button(label("download_csv", run.locale), data=csv, file_name=f"{name}.csv", mime="text/csv",
+                       key=key, on_click="ignore", icon="⬇️")
