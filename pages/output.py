@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from ui import session, widgets
+from ui import honesty, session, widgets
 from viz_model import figures, tables
 from viz_model.i18n import label
 
 run = session.current()
 trace, loc = run.trace, run.locale
 n_steps = len(trace.next_tokens)
+
+with st.container(border=True):  # the translation and what is known about it (reference, unsure tokens, copies)
+    honesty.panel(run, charts=False)
 
 step = 0
 if n_steps > 1:

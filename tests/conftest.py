@@ -5,6 +5,7 @@ Set VIZ_TEST_DEVICE=cuda to run the model tests on a GPU (CUDA-only tests skip t
 
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
@@ -19,9 +20,14 @@ from viz_model.model import Transformer
 DEVICE = os.environ.get("VIZ_TEST_DEVICE", "cpu")
 
 
+@functools.lru_cache(maxsize=1)
+def _vocab_examples() -> tuple:
+    return tuple(grammar.generate(300, seed=1))
+
+
 def make_tiny_engine(n_encoder_layers: int = 2, seed: int = 0) -> Engine:
     torch.manual_seed(seed)
-    src, tgt = make_vocabs(list(grammar.LANGUAGES))
+    src, tgt = make_vocabs(list(grammar.LANGUAGES), _vocab_examples())
     cfg = preset("tiny", len(src), len(tgt), n_encoder_layers=n_encoder_layers, name="tiny-test")
     return Engine(Transformer(cfg).to(DEVICE).eval(), src, tgt, dict(grammar.LANGUAGES), {})
 

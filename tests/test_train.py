@@ -22,7 +22,8 @@ def test_tiny_training_run_end_to_end(tmp_path):
     assert losses[-1] < losses[0] - 0.3, losses  # the model learns (from about ln|V| at the start)
     engine = Engine.load(out, device="cpu")
     trace = engine.trace("The cat sleeps.", "es")
-    assert trace.meta["model"]["name"] == "viz-mt-small" and "probs" in trace
+    assert trace.meta["model"]["name"] == "viz-mt-everyday" and "probs" in trace
+    assert (out / "train_sources.npy").exists()
 
 
 def test_learning_rate_schedule():

@@ -13,7 +13,7 @@ import streamlit as st
 from viz_model import grammar
 from viz_model.i18n import LABELS, label, word_class
 
-from . import widgets
+from . import honesty, widgets
 from .markdown import md_escape
 from .session import Run
 
@@ -46,8 +46,9 @@ def source_with_unknown(run: Run) -> None:
 
 
 def translation_panel(run: Run) -> None:
-    """The translation. The place to add what is known about it (reference, low-confidence tokens, copies)."""
-    st.markdown("#### " + md_escape(run.trace.output_text or "∅"))
+    """The translation, with what is known about it: in the model's language or not, the reference translation and
+    whether the model matched it, low-confidence tokens, unknown words copied from the source (ui/honesty.py)."""
+    honesty.panel(run)
 
 
 def _pct(x: Any) -> str:

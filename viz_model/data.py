@@ -167,6 +167,30 @@ def token_batches(pairs: Sequence[Pair], max_tokens: int, rng: random.Random) ->
 
 # ------------------------------------------------------------------------------------ held-out set, shipped as a file
 
+TRAIN_HASHES_FILE = "train_sources.npy"
+
+
+def sentence_hash(source: Sequence[str]) -> int:
+    """A 64-bit fingerprint of an English sentence (its tokens), to check membership without shipping the text."""
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b("\x1f".join(source).encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def save_train_hashes(examples: Sequence[grammar.Example], path: Path) -> None:
+    """The fingerprints of every training sentence, sorted, as a plain .npy (loads without pickle)."""
+    import numpy as np
+
+    np.save(path, np.array(sorted({sentence_hash(ex.source) for ex in examples}), dtype=np.uint64),
+            allow_pickle=False)
+
+
+def load_train_hashes(path: Path) -> set[int]:
+    import numpy as np
+
+    return {int(h) for h in np.load(path, allow_pickle=False)}
+
+
 
 def save_examples(examples: Sequence[grammar.Example], path: Path) -> None:
     """JSON lines, gzipped with no timestamp or file name, so the same examples always give the same bytes."""

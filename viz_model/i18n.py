@@ -214,6 +214,43 @@ LABELS: dict[str, dict[str, str]] = {
     "download_json": {"en": "All arrays (.json)", "zh": "全部数组（.json）"},
     "download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
     "translation": {"en": "Translation", "zh": "译文"},
+    "in_grammar": {
+        "en": "**In the model's language.** This sentence is one the training grammar can produce; its reference "
+              "translation is: {reference}",
+        "zh": "**在模型的语言范围内。** 训练语法能生成这个句子；参考译文是：{reference}",
+    },
+    "in_grammar_ok": {"en": "The model's translation matches it.", "zh": "模型的译文与参考译文一致。"},
+    "model_error": {
+        "en": "**Model error.** The sentence is in the model's language, but the output differs from the reference "
+              "translation (differences marked):",
+        "zh": "**模型出错。** 句子在模型的语言范围内，但输出与参考译文不同（不同处已标出）：",
+    },
+    "reference": {"en": "Reference", "zh": "参考译文"},
+    "model_output": {"en": "Model output", "zh": "模型输出"},
+    "outside_grammar": {
+        "en": "**Outside what the model was trained on: expect mistakes.** The model only learnt sentences from its "
+              "training grammar, and will still write a fluent-looking translation for anything else.",
+        "zh": "**超出模型的训练范围：译文可能有错。** 模型只学过训练语法中的句子，对其他句子也会写出看似通顺的译文。",
+    },
+    "outside_unknown": {"en": "Words it has never seen: {words}.", "zh": "模型没见过的词：{words}。"},
+    "outside_construction": {
+        "en": "All the words are known, but the grammar has no rule for the sentence from here: “{where}”.",
+        "zh": "所有的词都认识，但语法没有规则能继续分析这里：“{where}”。",
+    },
+    "low_confidence": {
+        "en": "Marked tokens were chosen with a probability below {p}: the model was unsure.",
+        "zh": "标出的词元被选中的概率低于 {p}：模型不确定。",
+    },
+    "copied_word": {
+        "en": "“{word}” is not in the model's vocabulary: the model wrote <unk> at step {step}, and the source word "
+              "its cross-attention pointed at most ({weight:.0%}, last layer, mean of heads) was copied in its place.",
+        "zh": "“{word}”不在模型的词表中：模型在第 {step} 步写出 <unk>，于是把交叉注意力最关注的源词"
+              "（{weight:.0%}，最后一层，各注意力头平均）复制到这里。",
+    },
+    "title_copy": {
+        "en": "Which source word to copy for <unk> at step {step}: cross-attention → “{word}”",
+        "zh": "第 {step} 步的 <unk> 复制哪个源词：交叉注意力 → “{word}”",
+    },
     "input_tokens": {"en": "Input as the model reads it", "zh": "模型读到的输入"},
     "unknown_words": {
         "en": "Words the model does not know (read as <unk>): {words}",

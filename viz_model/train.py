@@ -26,7 +26,16 @@ from tqdm import tqdm
 
 from . import grammar
 from .config import preset
-from .data import add_unknowns, make_splits, make_vocabs, save_examples, to_pairs, token_batches
+from .data import (
+    TRAIN_HASHES_FILE,
+    add_unknowns,
+    make_splits,
+    make_vocabs,
+    save_examples,
+    save_train_hashes,
+    to_pairs,
+    token_batches,
+)
 from .engine import Engine, resolve_device
 from .evaluate import HELDOUT_FILE, evaluate, exact_match, format_report
 from .model import Transformer
@@ -122,6 +131,7 @@ def train(args: argparse.Namespace) -> Engine:
     engine.save(out)
     write_word_rank(src_vocab.words(), out / "word_rank.json")
     save_examples(splits.test, out / HELDOUT_FILE)
+    save_train_hashes(splits.train, out / TRAIN_HASHES_FILE)
     metrics = evaluate(engine, splits.test)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False))
     print(format_report(metrics))
@@ -158,8 +168,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--test", type=int, default=2000)
     ap.add_argument("--steps", type=int, default=5000)
     ap.add_argument("--max-tokens", type=int, default=3000, help="target tokens per batch")
-    ap.add_argument("--lr", type=float, default=7e-4, help="peak learning rate")
-    ap.add_argument("--warmup", type=int, default=800)
+    ap.add_argument("--lr", type=float, default=1e-3, help="peak learning rate")
+    ap.add_argument("--warmup", type=int, default=700)
     ap.add_argument("--label-smoothing", type=float, default=0.1)
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--average", type=int, default=5, help="average the weights of the last N checkpoints (1: off)")

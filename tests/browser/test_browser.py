@@ -175,3 +175,29 @@ def test_every_page_in_both_themes_at_both_widths(chromium, app_url: str, screen
             tab.screenshot(path=str(screenshot_dir / f"{name}_{scheme}_{size}.png"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name,params", [
+    ("in_grammar", dict(q="The cat sat on the mat.", lang="zh")),
+    ("outside_grammar", dict(q="Colorless green ideas sleep furiously.", lang="es")),
+    ("unknown_copy", dict(q="My name is Zorbalinda.", lang="es")),
+    ("model_error", dict(q="The children are playing in the garden.", lang="zh", mode="sample", temp="2.0",
+                         seed="3")),
+])
+def test_honest_output_states(page, app_url: str, screenshot_dir: Path, name: str, params: dict) -> None:
+    """The Overview says whether a sentence is in the model's language (with the reference), outside it, or a
+    model error; unknown words copied from the source are explained with their attention."""
+    open_view(page, app_url, "", **params)
+    no_exception(page)
+    main = page.locator('[data-testid="stMain"]')
+    text = main.inner_text()
+    if name == "in_grammar":
+        assert "In the model's language" in text and "猫坐在垫子上" in text
+    elif name == "outside_grammar":
+        assert "Outside what the model was trained on" in text
+    elif name == "unknown_copy":
+        assert "Zorbalinda" in text and "copied" in text
+        assert page.locator(CHART).count() >= 1
+    else:
+        assert "Model error" in text or "In the model's language" in text
+    page.screenshot(path=str(screenshot_dir / f"honesty_{name}.png"))

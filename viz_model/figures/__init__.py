@@ -19,14 +19,15 @@ from .attention import (
 )
 from .embeddings import EMBED_PARTS, embedding_heatmap, vocab_projection
 from .ffn import ffn_active_fraction, ffn_heatmap, ffn_histogram, residual_labels, residual_norms_figure
-from .output import logit_lens_heatmap, next_token_bars
+from .output import copy_attention_figure, logit_lens_heatmap, next_token_bars
 from .pipeline import pipeline_figure
 from .positional import embedding_sum_figure, position_similarity, positional_curves, positional_heatmap
 from .style import HIGHLIGHT, PALETTE, PRIMARY, thumbnail, token_colors
 
 __all__ = [
     "EMBED_PARTS", "HEAD_METRICS", "HIGHLIGHT", "PALETTE", "PRIMARY", "attention_grid", "attention_heatmap",
-    "attention_row", "embedding_heatmap", "embedding_sum_figure", "ffn_active_fraction", "ffn_heatmap",
+    "attention_row", "copy_attention_figure", "embedding_heatmap", "embedding_sum_figure", "ffn_active_fraction",
+    "ffn_heatmap",
     "ffn_histogram", "head_map_chart", "head_map_rows", "head_summary_figure", "logit_lens_heatmap", "mask_figure",
     "next_token_bars", "pipeline_figure", "position_similarity", "positional_curves", "positional_heatmap",
     "residual_labels", "residual_norms_figure", "thumbnail", "token_colors", "vocab_projection",

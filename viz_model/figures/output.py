@@ -75,3 +75,21 @@ def logit_lens_heatmap(trace: Trace, vocab: Sequence[str], locale: str = "en") -
         yaxis=dict(title=label("layer", locale), tickmode="array", tickvals=list(range(n_l)),
                    ticktext=[label("layer_n", locale, n=lay) for lay in range(n_l)], autorange="reversed"),
     )
+
+
+def copy_attention_figure(trace: Trace, copy: dict, locale: str = "en") -> go.Figure:
+    """Unknown-word replacement, shown: the cross-attention row (last decoder layer, mean over heads) of the step
+    where the model wrote <unk>, over the source tokens; the source word that was copied is highlighted."""
+    layer = trace.n_layers("decoder") - 1
+    row = trace.attention("cross", layer).mean(0)[copy["target_index"]].astype(np.float32)
+    src = list(trace.source_tokens)
+    x = np.arange(len(src), dtype=np.int32)
+    colors = [HIGHLIGHT if i == copy["source_index"] else PRIMARY for i in range(len(src))]
+    fig = go.Figure(go.Bar(x=x, y=row, marker_color=colors, texttemplate="%{y:.2f}", textposition="outside",
+                           cliponaxis=False, hovertemplate="%{y:.4f}<extra></extra>"))
+    title = label("title_copy", locale, word=esc(copy["word"]), step=copy["target_index"])
+    return finish(fig, title, 300, showlegend=False,
+                  xaxis=dict(tickmode="array", tickvals=x.tolist(), ticktext=[esc(t) for t in src],
+                             title=dict(text=label("source", locale))),
+                  yaxis=dict(title=dict(text=label("weight", locale)), showgrid=True, gridcolor=GRID,
+                             range=[0, min(1.0, float(row.max()) * 1.25 + 0.02)]))
