@@ -20,7 +20,7 @@ ROUND_TRIP = 20_000
 def samples() -> list[g.Example]:
     rng = random.Random(99)
     gr = g.grammar()
-    return [gr.sample(rng) for _ in range(3000)]
+    return [gr.sample(rng) for _ in range(1500)]
 
 
 def translate(text: str, lang: str) -> str:
@@ -29,16 +29,13 @@ def translate(text: str, lang: str) -> str:
     return g.detokenize(r.translations[lang].tokens, lang)
 
 
-@pytest.mark.slow
-def test_round_trip_parse_gives_back_the_sampled_tree_and_translations():
-    """Sample 20,000 sentences; parsing each English sentence gives exactly one reading's translations, equal to
-    the sampled ones (tokens and alignments)."""
-    from viz_model.grammar import derive, recognise, sampling
+def _round_trip(seed: int) -> list[str]:
+    from viz_model.grammar import recognise, sampling
 
     gr = g.grammar()
-    rng = random.Random(2024)
+    rng = random.Random(seed)
     failures = []
-    for _ in range(ROUND_TRIP):
+    for _ in range(ROUND_TRIP // 4):
         toks, tree = sampling.sample_tree(gr.g, rng)
         parsed = recognise.parse_tokens(gr.g, toks, gr.vocabulary)
         if tree not in parsed.trees:
@@ -51,7 +48,17 @@ def test_round_trip_parse_gives_back_the_sampled_tree_and_translations():
                 # the data; count them to keep them rare
                 failures.append("ambiguous: " + " ".join(toks))
                 break
-    assert derive is not None
+    return failures
+
+
+@pytest.mark.slow
+def test_round_trip_parse_gives_back_the_sampled_tree_and_translations():
+    """Sample 20,000 sentences (4 seeds, in 2 processes); parsing each English sentence finds the sampled tree, and
+    every other reading, if any, has the same translations (tokens and alignments)."""
+    import multiprocessing as mp
+
+    with mp.get_context("fork").Pool(2) as pool:
+        failures = [f for part in pool.map(_round_trip, [2024, 2025, 2026, 2027]) for f in part]
     ambiguous = [f for f in failures if f.startswith("ambiguous")]
     missing = [f for f in failures if not f.startswith("ambiguous")]
     assert not missing, missing[:10]
@@ -148,10 +155,10 @@ def test_every_spanish_future_person_is_frequent():
     gr = g.grammar()
     futures = {c.fut[p] for c in (conjugate(v.es) for v in gr.lex.verbs) for p in (0, 1, 3)}
     counts = Counter()
-    for _ in range(4000):
+    for _ in range(1500):
         ex = gr.sample(rng)
         counts.update(t for t in ex.translations["es"].tokens if t in futures)
-    assert sum(counts.values()) >= 100
+    assert sum(counts.values()) >= 30, counts
 
 
 def test_detokenize():

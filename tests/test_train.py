@@ -12,18 +12,35 @@ def test_tiny_training_run_end_to_end(tmp_path):
     out = tmp_path / "ckpt"
     main(["--out", str(out), "--preset", "tiny", "--sentences", "400", "--valid", "20", "--test", "20",
           "--steps", "12", "--eval-every", "3", "--max-tokens", "600", "--warmup", "3", "--lr", "3e-3",
-          "--average", "3", "--average-every", "2"])
+          "--average", "3", "--average-every", "2", "--continue-steps", "4", "--continue-warmup", "2"])
     for f in ("model.safetensors", "config.json", "src_vocab.json", "tgt_vocab.json", "metrics.json",
               "heldout.jsonl.gz"):
         assert (out / f).exists(), f
     info = json.loads((out / "config.json").read_text())["training"]
-    assert info["steps"] == 12 and [h["step"] for h in info["history"]] == [3, 6, 9, 12]
+    assert info["steps"] == 16 and [h["step"] for h in info["history"]] == [3, 6, 9, 12, 15, 16]
     losses = [h["loss"] for h in info["history"]]
     assert losses[-1] < losses[0] - 0.3, losses  # the model learns (from about ln|V| at the start)
     engine = Engine.load(out, device="cpu")
     trace = engine.trace("The cat sleeps.", "es")
     assert trace.meta["model"]["name"] == "viz-mt-everyday" and "probs" in trace
     assert (out / "train_sources.npy").exists()
+
+
+def test_stage_two_from_a_checkpoint_equals_the_single_run(tmp_path):
+    """--init runs stage 2 alone from a stage-1 checkpoint: the same model as stage 1 + stage 2 in one run."""
+    from safetensors.torch import load_file
+
+    common = ["--preset", "tiny", "--sentences", "300", "--valid", "10", "--test", "10", "--eval-every", "50",
+              "--max-tokens", "500", "--warmup", "3", "--average", "2", "--average-every", "2", "--workers", "1"]
+    main(["--out", str(tmp_path / "both"), "--steps", "6", "--continue-steps", "4", *common])
+    main(["--out", str(tmp_path / "one"), "--steps", "6", "--continue-steps", "0", *common])
+    main(["--out", str(tmp_path / "two"), "--steps", "6", "--continue-steps", "4", "--init", str(tmp_path / "one"),
+          *common])
+    a, b = load_file(str(tmp_path / "both" / "model.safetensors")), load_file(str(tmp_path / "two" /
+                                                                                   "model.safetensors"))
+    assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
+    c = load_file(str(tmp_path / "one" / "model.safetensors"))
+    assert any((a[k] != c[k]).any() for k in a)  # stage 2 changed the weights
 
 
 def test_learning_rate_schedule():

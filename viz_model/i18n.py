@@ -471,7 +471,11 @@ LABELS: dict[str, dict[str, str]] = {
     "class_conjunction": {"en": "conjunction", "zh": "连词"},
     "class_relative_pronoun": {"en": "relative pronoun", "zh": "关系代词"},
     "class_question_word": {"en": "question word", "zh": "疑问词"},
-    "class_punctuation": {"en": "punctuation", "zh": "标点"},}
+    "class_punctuation": {"en": "punctuation", "zh": "标点"},
+    "class_name": {"en": "name", "zh": "人名和地名"},
+    "class_adverb": {"en": "adverb", "zh": "副词"},
+    "class_set_phrase": {"en": "set phrase", "zh": "固定说法"},
+}
 
 
 def label(key: str, locale: str = "en", **fmt: object) -> str:

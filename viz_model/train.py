@@ -49,7 +49,61 @@ def lr_at(step: int, peak: float, warmup: int) -> float:
     return peak * min(step / warmup, math.sqrt(warmup / step))
 
 
+def run_stage(model: Transformer, engine: Engine, train_pairs: list, valid: list, langs: list[str], steps: int,
+              peak_lr: float, warmup: int, rng: random.Random, args: argparse.Namespace, t0: float,
+              history: list[dict], name: str, step_offset: int = 0) -> int:
+    """One stage of training: Adam (0.9, 0.98, 1e-9), warm-up then inverse square root, label smoothing, token
+    batches in `rng`'s order; validation exact match every eval_every steps; the last `average` checkpoints (every
+    `average_every` steps) averaged into the model, as in the paper (§6.1). Returns the number of epochs begun."""
+    device = engine.device
+    pad_id = engine.tgt_vocab.pad_id
+    opt = torch.optim.Adam(model.parameters(), lr=peak_lr, betas=(0.9, 0.98), eps=1e-9)
+    avg_from = steps - (args.average - 1) * args.average_every if args.average > 1 else steps + 1
+    avg_sum: dict[str, torch.Tensor] = {}
+    step, epoch = 0, 0
+    bar = tqdm(total=steps, desc=name, unit="step", dynamic_ncols=True, mininterval=5)
+    while step < steps:
+        epoch += 1
+        for src, tgt in token_batches(train_pairs, args.max_tokens, rng):
+            if step >= steps:
+                break
+            model.train()
+            step += 1
+            for g in opt.param_groups:
+                g["lr"] = lr_at(step, peak_lr, warmup)
+            src, tgt = src.to(device), tgt.to(device)
+            logits = model(src, tgt[:, :-1], pad_id=pad_id)
+            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt[:, 1:].reshape(-1),
+                                   ignore_index=pad_id, label_smoothing=args.label_smoothing)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            if step >= avg_from and (step - avg_from) % args.average_every == 0:
+                for k, v in model.state_dict().items():
+                    avg_sum[k] = avg_sum.get(k, 0) + v.detach().double()
+            bar.update(1)
+            bar.set_postfix(loss=f"{loss.item():.3f}", epoch=epoch)
+            if step % args.eval_every == 0 or step == steps:
+                model.eval()
+                acc = {lang: exact_match(engine, valid, lang)["exact_match"] for lang in langs}
+                history.append({"step": step_offset + step, "loss": round(loss.item(), 4),
+                                "valid_exact_match": acc, "minutes": round((time.perf_counter() - t0) / 60, 2)})
+                bar.write(f"{name} step {step}: loss {loss.item():.3f}, valid exact match "
+                          + ", ".join(f"{k} {v:.2%}" for k, v in acc.items()))
+    bar.close()
+    if avg_sum:
+        n_avg = (steps - avg_from) // args.average_every + 1
+        model.load_state_dict({k: (v / n_avg).to(model.state_dict()[k].dtype) for k, v in avg_sum.items()})
+        log.info("averaged %d checkpoints (steps %d..%d every %d)", n_avg, avg_from, steps, args.average_every)
+    model.eval()
+    return epoch
+
+
 def train(args: argparse.Namespace) -> Engine:
+    """Stage 1 (args.steps from scratch), then stage 2 (args.continue_steps more, with a fresh optimiser and a lower
+    peak learning rate: a warm restart). `--init DIR` starts from a stage-1 checkpoint and runs stage 2 only: the
+    same data, the same order and the same arithmetic as the single run, so the result is the same model."""
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     if args.threads:
@@ -68,63 +122,51 @@ def train(args: argparse.Namespace) -> Engine:
              len(splits.valid), len(splits.test), len(train_pairs), len(src_vocab), len(tgt_vocab),
              time.perf_counter() - t0)
 
-    cfg = preset(args.preset, len(src_vocab), len(tgt_vocab), name=args.name)
-    model = Transformer(cfg).to(device)
-    engine = Engine(model, src_vocab, tgt_vocab, dict(grammar.LANGUAGES), {})
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.98), eps=1e-9)
-    log.info("model %s: %d parameters on %s", cfg.name, model.num_parameters(), device)
-
-    # Checkpoint averaging, as in the paper (§6.1: "a single model obtained by averaging the last 5 checkpoints"):
-    # the weights at every `average_every` steps of the last `average * average_every` steps are summed, then divided.
-    avg_from = args.steps - (args.average - 1) * args.average_every if args.average > 1 else args.steps + 1
-    avg_sum: dict[str, torch.Tensor] = {}
-    step, epoch, history = 0, 0, []
-    bar = tqdm(total=args.steps, desc="training", unit="step", dynamic_ncols=True)
-    while step < args.steps:
-        epoch += 1
-        for src, tgt in token_batches(train_pairs, args.max_tokens, rng):
-            if step >= args.steps:
-                break
-            model.train()
-            step += 1
-            for g in opt.param_groups:
-                g["lr"] = lr_at(step, args.lr, args.warmup)
-            src, tgt = src.to(device), tgt.to(device)
-            logits = model(src, tgt[:, :-1], pad_id=tgt_vocab.pad_id)
-            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt[:, 1:].reshape(-1),
-                                   ignore_index=tgt_vocab.pad_id, label_smoothing=args.label_smoothing)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            if step >= avg_from and (step - avg_from) % args.average_every == 0:
-                for k, v in model.state_dict().items():
-                    avg_sum[k] = avg_sum.get(k, 0) + v.detach().double()
-            bar.update(1)
-            bar.set_postfix(loss=f"{loss.item():.3f}", epoch=epoch)
-            if step % args.eval_every == 0 or step == args.steps:
-                model.eval()
-                acc = {lang: exact_match(engine, splits.valid, lang)["exact_match"] for lang in langs}
-                history.append({"step": step, "loss": round(loss.item(), 4), "valid_exact_match": acc,
-                                "minutes": round((time.perf_counter() - t0) / 60, 2)})
-                bar.write(f"step {step}: loss {loss.item():.3f}, valid exact match "
-                          + ", ".join(f"{k} {v:.2%}" for k, v in acc.items()))
-    bar.close()
-    if avg_sum:
-        n_avg = (args.steps - avg_from) // args.average_every + 1
-        model.load_state_dict({k: (v / n_avg).to(model.state_dict()[k].dtype) for k, v in avg_sum.items()})
-        log.info("averaged %d checkpoints (steps %d..%d every %d)", n_avg, avg_from, args.steps, args.average_every)
-    model.eval()
+    history: list[dict] = []
+    earlier_minutes = 0.0
+    epochs = 0
+    if args.init:
+        engine = Engine.load(args.init, device=str(device))
+        if engine.src_vocab.itos != src_vocab.itos or engine.tgt_vocab.itos != tgt_vocab.itos:
+            # the checkpoint's own vocabularies win; a pair with a target token it lacks is left out
+            log.warning("%s: vocabularies differ from this data (%d/%d vs %d/%d tokens); keeping the checkpoint's",
+                        args.init, len(engine.src_vocab), len(engine.tgt_vocab), len(src_vocab), len(tgt_vocab))
+            src_vocab, tgt_vocab = engine.src_vocab, engine.tgt_vocab
+            before = len(train_pairs)
+            pairs = to_pairs(train_examples, langs, src_vocab, tgt_vocab)  # in the order (example, language)
+            sides = [ex.translations[lang].tokens for ex in train_examples for lang in langs]
+            train_pairs = [p for p, toks in zip(pairs, sides) if all(t in tgt_vocab for t in toks)]
+            log.warning("kept %d of %d training pairs", len(train_pairs), before)
+        model = engine.model
+        history = list(engine.info.get("history", []))
+        earlier_minutes = float(engine.info.get("minutes", 0.0))
+        epochs = int(engine.info.get("epochs", 0))
+        log.info("stage 1 from %s (%s steps, %.1f minutes)", args.init, engine.info.get("steps"), earlier_minutes)
+    else:
+        cfg = preset(args.preset, len(src_vocab), len(tgt_vocab), name=args.name)
+        model = Transformer(cfg).to(device)
+        engine = Engine(model, src_vocab, tgt_vocab, dict(grammar.LANGUAGES), {})
+        log.info("model %s: %d parameters on %s", cfg.name, model.num_parameters(), device)
+        epochs = run_stage(model, engine, train_pairs, splits.valid, langs, args.steps, args.lr, args.warmup, rng,
+                           args, t0, history, "stage 1")
+    if args.continue_steps:
+        epochs += run_stage(model, engine, train_pairs, splits.valid, langs, args.continue_steps, args.continue_lr,
+                            args.continue_warmup, random.Random(args.seed + 7), args, t0, history, "stage 2",
+                            step_offset=args.steps)
     minutes = (time.perf_counter() - t0) / 60
     engine.info = {
         "task": "English -> Spanish / Chinese translation of sentences from a synchronous grammar",
-        "seed": args.seed, "steps": args.steps, "epochs": epoch, "sentences": {"train": len(splits.train),
+        "seed": args.seed, "steps": args.steps + args.continue_steps, "stage_steps": [args.steps, args.continue_steps],
+        "epochs": epochs, "sentences": {"train": len(splits.train),
         "valid": len(splits.valid), "test": len(splits.test)}, "pairs": len(train_pairs), "max_tokens": args.max_tokens,
         "unk_rate": args.unk_rate, "source_words_unseen": unseen,
         "max_source_words": max(len(ex.source) for ex in splits.train),
-        "peak_lr": args.lr, "warmup": args.warmup, "averaged_checkpoints": args.average,
+        "peak_lr": args.lr, "warmup": args.warmup, "continue_lr": args.continue_lr,
+        "continue_warmup": args.continue_warmup, "averaged_checkpoints": args.average,
         "average_every": args.average_every, "label_smoothing": args.label_smoothing,
-        "minutes": round(minutes, 1), "device": str(device), "threads": torch.get_num_threads(), "history": history,
+        "minutes": round(earlier_minutes + minutes, 1),
+        "minutes_by_run": ([round(earlier_minutes, 1)] if args.init else []) + [round(minutes, 1)],
+        "device": str(device), "threads": torch.get_num_threads(), "history": history,
         "command": "python -m viz_model.train " + " ".join(args.argv),
     }
     out = Path(args.out)
@@ -170,6 +212,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--max-tokens", type=int, default=3000, help="target tokens per batch")
     ap.add_argument("--lr", type=float, default=1e-3, help="peak learning rate")
     ap.add_argument("--warmup", type=int, default=700)
+    ap.add_argument("--continue-steps", type=int, default=3000,
+                    help="stage 2: more steps with a fresh optimiser (a warm restart); 0: stage 1 only")
+    ap.add_argument("--continue-lr", type=float, default=5e-4, help="stage 2 peak learning rate")
+    ap.add_argument("--continue-warmup", type=int, default=200, help="stage 2 warm-up steps")
+    ap.add_argument("--init", default=None,
+                    help="a stage-1 checkpoint of these same settings: run stage 2 only, from it")
     ap.add_argument("--label-smoothing", type=float, default=0.1)
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--average", type=int, default=5, help="average the weights of the last N checkpoints (1: off)")

@@ -236,7 +236,8 @@ class G:
                         return False
                     return all(n.cls in a.adj.applies_to or n.en in a.adj.applies_to for a in adjs)
 
-                key = ("noun", plural, det in ("bare",), mass_ok, classes, tuple(id(a.adj) for a in adjs))
+                # every value `ok` depends on is in the key: the cache must never hand one call another's filter
+                key = ("noun", plural, det, mass_ok, classes, tuple(id(a.adj) for a in adjs))
                 for (n, i), st4 in m.lex(st3, table, ok, key=key):
                     np = NP("noun", n, i, plural, det, det_i, num, adjs, (), owner)
                     if rel and role in ("subj", "obj") and det not in POSS_DETS and det != "own":
@@ -789,14 +790,15 @@ class G:
             if a.kind == "origin" and cls == "place":
                 return False
             return a.predicative and (cls in a.applies_to or (subj.kind == "noun" and subj.head.en in a.applies_to))
+        okkey = (cls, subj.head.en if subj.kind == "noun" and subj.head.en in self.adj_lemmas else "",
+                 frozenset(taken))
         for very_i, st2 in self._very(m, st, 0.15):
             for (a, i), st3 in m.lex(st2, self.adj, lambda a: ok(a) and (not very_i or "very" in a.flags),
-                                     key=("pred", cls, subj.head.en if subj.kind == "noun" and subj.head.en in
-                                          self.adj_lemmas else "", bool(very_i), frozenset(taken))):
+                                     key=("pred", *okkey, bool(very_i))):
                 first = AdjUse(a, i, very_i)
                 opts = [(0.88, lambda s: one(((first,), ()), s)),
                         (0.0 if base["neg_i"] or very_i else 0.12,
-                         lambda s, first=first: self._and_adj(m, s, first, ok))]
+                         lambda s, first=first: self._and_adj(m, s, first, ok, okkey))]
                 for (adjs, and_i), st4 in m.alt(st3, opts):
                     c = Clause(**base, pred="adj", adjs=adjs, and_i=and_i)
                     yield from self.adjuncts(m, st4, c, "decl", subj)
@@ -822,11 +824,11 @@ class G:
                         yield Clause(**base, pred="cmp", adjs=(AdjUse(a, i, (more_i,)),), nom=other,
                                      cmp_i=(more_i, than_i)), st5
 
-    def _and_adj(self, m, st, first, ok):
+    def _and_adj(self, m, st, first, ok, okkey):
         a = first.adj
         for and_i, st2 in m.word(st, "and"):
             for (b, j), st3 in m.lex(st2, self.adj, lambda b: ok(b) and b.kind != a.kind and b.estar == a.estar
-                                     and b.en != a.en, key=("and_adj", id(a), id(ok))):
+                                     and b.en != a.en, key=("and_adj", id(a), okkey)):
                 yield ((first, AdjUse(b, j)), (and_i,)), st3
 
     def _pred_nom(self, m, st, subj, base):
