@@ -3,6 +3,7 @@ sentence, the target language and the DecodeSettings, so a run's state never liv
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,15 @@ def _trace_parts(sentence: str, lang: str,
 def get_trace(sentence: str, lang: str, settings: DecodeSettings) -> Trace:
     """Translate and record. Raises viz_model.tokenizer.InputError for unusable input (never cached)."""
     return Trace(*_trace_parts(sentence, lang, settings))
+
+
+@st.cache_data(max_entries=16, max_size="32MB", show_spinner=False)
+def trace_download(sentence: str, lang: str, settings: DecodeSettings, kind: str) -> bytes:
+    """The whole trace as NPZ or JSON bytes: built once per trace, and only when a visitor asks for it."""
+    trace = get_trace(sentence, lang, settings)
+    if kind == "npz":
+        return trace.to_npz_bytes()
+    return json.dumps(trace.to_json_dict(), ensure_ascii=False).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False)
