@@ -3,10 +3,13 @@ sentence, the target language and the DecodeSettings, so a run's state never liv
 
 from __future__ import annotations
 
+import json
+import os
 from typing import Any
 
 import numpy as np
 import streamlit as st
+import torch
 
 from viz_model.analysis import pca_2d
 from viz_model.decoding import DecodeSettings
@@ -15,11 +18,15 @@ from viz_model.model import sinusoidal_positions
 from viz_model.trace import Trace
 
 TRACE_CACHE_BYTES = "64MB"  # the trace cache is bounded in bytes: about 40 traces of 16 tokens
+# One torch thread per trace: on shared cores the median is the same as with 2, and the p90 stays near it
+# (shared/STACK_NOTES.md). VIZ_TORCH_THREADS overrides it for the whole server process.
+TORCH_THREADS = int(os.environ.get("VIZ_TORCH_THREADS", "1"))
 
 
 @st.cache_resource(show_spinner="Loading the model…")
 def get_engine() -> Engine:
     """The trained default model (viz_model/checkpoints/default). Shared by every visitor: never mutate it."""
+    torch.set_num_threads(TORCH_THREADS)
     return Engine.load()
 
 
@@ -34,6 +41,15 @@ def _trace_parts(sentence: str, lang: str,
 def get_trace(sentence: str, lang: str, settings: DecodeSettings) -> Trace:
     """Translate and record. Raises viz_model.tokenizer.InputError for unusable input (never cached)."""
     return Trace(*_trace_parts(sentence, lang, settings))
+
+
+@st.cache_data(max_entries=16, max_size="32MB", show_spinner=False)
+def trace_download(sentence: str, lang: str, settings: DecodeSettings, kind: str) -> bytes:
+    """The whole trace as NPZ or JSON bytes: built once per trace, and only when a visitor asks for it."""
+    trace = get_trace(sentence, lang, settings)
+    if kind == "npz":
+        return trace.to_npz_bytes()
+    return json.dumps(trace.to_json_dict(), ensure_ascii=False).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False)
