@@ -50,7 +50,14 @@ class Engine:
     info: dict[str, Any]  # training details and metrics, for display
 
     @classmethod
-    def load(cls, path: Path | str = DEFAULT_CHECKPOINT, device: str = "auto") -> Engine:
+    def load(cls, path: Path | str = DEFAULT_CHECKPOINT, device: str = "auto", model: str | None = None,
+             **hf_options: Any) -> Engine:
+        """The shipped model (or a checkpoint folder `path`); with `model` (a Hugging Face hub id or local folder)
+        a viz_model.hf.HFEngine instead, which traces into the same names (`hf_options`: see HFEngine.load)."""
+        if model is not None:
+            from .hf import HFEngine  # optional dependency (requirements-hf.txt): imported only when asked for
+
+            return HFEngine.load(model, device=device, **hf_options)
         path = Path(path)
         meta = json.loads((path / "config.json").read_text(encoding="utf-8"))
         cfg = ModelConfig.from_dict(meta["model"])

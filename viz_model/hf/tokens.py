@@ -1,0 +1,129 @@
+"""Subword tokens as a person reads them, and merging subwords into words.
+
+Three marker schemes cover the supported tokenizers:
+    sentencepiece  "▁" starts a word (Marian, mBART, T5):       ▁The ▁cat s     -> "The", "cat", "·s"
+    byte-level     "Ġ" is a space before the piece (GPT-2, BART): The Ġcat s     -> "The", "cat", "·s"
+    wordpiece      "##" marks a continuation (BERT):             the cat ##s     -> "the", "cat", "·s"
+Readable form: the marker removed, bytes decoded to text; a piece that continues a word gets a leading "·"
+(CONTINUATION) so that pieces of one word stay visibly apart. Special tokens ([CLS], </s>, <pad>) are shown as they are.
+
+Merging rule (stated in the app and README): a word is a piece that starts a word followed by all the pieces that
+continue it; each special token is a word of its own; a piece right after a special token starts a word. Attention
+between words sums the weights over the key pieces of a word and averages over the query pieces of a word, so every
+merged row still sums to 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+CONTINUATION = "·"
+SP, BYTE, WORDPIECE = "sentencepiece", "byte-level", "wordpiece"
+_BYTE_DECODER: dict[str, int] | None = None
+
+
+def scheme_of(vocab: Sequence[str]) -> str:
+    """The marker scheme of a vocabulary (its piece strings), judged by which marker its pieces carry most."""
+    counts = {SP: 0, BYTE: 0, WORDPIECE: 0}
+    for piece in vocab:
+        if piece.startswith("▁"):
+            counts[SP] += 1
+        elif piece.startswith("Ġ"):
+            counts[BYTE] += 1
+        elif piece.startswith("##"):
+            counts[WORDPIECE] += 1
+    return max(counts, key=counts.get) if any(counts.values()) else SP
+
+
+def _bytes_to_unicode() -> dict[int, str]:
+    """GPT-2's reversible map of the 256 bytes onto printable characters."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, (chr(c) for c in cs)))
+
+
+def _byte_text(piece: str) -> str:
+    global _BYTE_DECODER
+    if _BYTE_DECODER is None:
+        _BYTE_DECODER = {c: b for b, c in _bytes_to_unicode().items()}
+    if not all(c in _BYTE_DECODER for c in piece):
+        return piece
+    return bytes(_BYTE_DECODER[c] for c in piece).decode("utf-8", errors="replace")
+
+
+def starts_word(piece: str, scheme: str) -> bool:
+    if scheme == SP:
+        return piece.startswith("▁")
+    if scheme == BYTE:
+        return piece.startswith("Ġ") or _byte_text(piece)[:1].isspace()
+    return not piece.startswith("##")
+
+
+def readable(piece: str, scheme: str, special: bool = False, first: bool = False) -> str:
+    """One piece as a person reads it (see the module docstring). `first`: the piece begins the text or follows a
+    special token, so it starts a word even without a marker."""
+    if special:
+        return piece
+    if scheme == SP:
+        text = piece.removeprefix("▁").replace("▁", " ")
+    elif scheme == BYTE:
+        raw = _byte_text(piece)
+        text = raw.lstrip(" ") if raw.strip() else raw.replace(" ", "␣").replace("\n", "↵")
+    else:
+        text = piece.removeprefix("##")
+    if not text:
+        return piece  # a lone marker ("▁"): show it rather than nothing
+    return text if first or starts_word(piece, scheme) else CONTINUATION + text
+
+
+def readable_tokens(pieces: Sequence[str], scheme: str, specials: frozenset[str] | set[str]) -> list[str]:
+    out, first = [], True
+    for piece in pieces:
+        special = piece in specials
+        out.append(readable(piece, scheme, special, first))
+        first = special
+    return out
+
+
+def word_ids(pieces: Sequence[str], scheme: str, specials: frozenset[str] | set[str]) -> list[int]:
+    """The word index of each piece (the merging rule in the module docstring)."""
+    ids: list[int] = []
+    word, after_special = -1, True
+    for piece in pieces:
+        special = piece in specials
+        if special or after_special or starts_word(piece, scheme):
+            word += 1
+        ids.append(word)
+        after_special = special
+    return ids
+
+
+def merge_tokens(tokens: Sequence[str], ids: Sequence[int]) -> list[str]:
+    """Readable tokens joined into their words ("·" continuation marks dropped)."""
+    words: list[str] = [""] * (max(ids) + 1 if ids else 0)
+    for tok, w in zip(tokens, ids):
+        words[w] += tok.removeprefix(CONTINUATION) if words[w] else tok
+    return words
+
+
+def _group_matrix(ids: Sequence[int]) -> np.ndarray:
+    """(words, pieces) 0/1 membership matrix."""
+    m = np.zeros((max(ids) + 1, len(ids)), dtype=np.float32)
+    m[list(ids), np.arange(len(ids))] = 1.0
+    return m
+
+
+def merge_attention(weights: np.ndarray, query_ids: Sequence[int], key_ids: Sequence[int]) -> np.ndarray:
+    """(..., Q, K) piece attention -> (..., Qw, Kw) word attention: summed over a word's key pieces, averaged over its
+    query pieces. Rows that summed to 1 still do."""
+    gq, gk = _group_matrix(query_ids), _group_matrix(key_ids)
+    gq = gq / gq.sum(1, keepdims=True)
+    return (gq @ np.asarray(weights, dtype=np.float32) @ gk.T).astype(np.float32)
