@@ -8,16 +8,19 @@ import streamlit as st
 
 st.set_page_config(page_title="Transformer, stage by stage", page_icon="🔍", layout="wide")
 
-from ui import cache, sidebar, state  # noqa: E402  (set_page_config must come first)
+from ui import cache, models, sidebar, state  # noqa: E402  (set_page_config must come first)
 from ui.text import PAGE_ORDER, PAGES, page_title, t  # noqa: E402
 
 try:
-    engine = cache.get_engine()
+    engine = cache.get_engine("default")
 except Exception:  # a missing or broken checkpoint: say so plainly, details go to the server log
     st.error(t("err_model"))
     raise
-limits = state.Limits.of(engine)
+engine, chosen = models.engine_for_session(engine)  # the model in the view or link; the shipped one if it fails
+limits = state.Limits.of(engine, tuple(models.allowlist()), models.allow_any())
 state.init(limits)
+models.settle(chosen)
+state.relimit(limits)
 ui = state.ui()
 
 pages = {
@@ -32,7 +35,9 @@ if first_page in pages and first_page != current_name and first_page != "overvie
     st.switch_page(pages[first_page])  # a shared link names its page in ?page=
 state.view()["page"] = current_name
 
+models.picker(ui)
 sidebar.render(engine)
+models.show_failure()
 state.show_warnings()
 state.sync_url()
 current.run()

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from ui import page, state
+from ui import models, page, state
 from ui.text import t
 from viz_model import figures, tables
-from viz_model.trace import ATTENTION_KINDS
+from viz_model.trace import ATTENTION_KINDS, attention_name
 
 ctx = page.start("attention")
 ui, trace, view = ctx.ui, ctx.trace, ctx.view
+trace = models.words_toggle(trace, ui)  # subword models: optionally merged into words (ui/models.py)
 kinds = [k for k in ATTENTION_KINDS if k in trace.attention_kinds()]
 labels = {k: t(f"tab_{k}", ui) for k in kinds}
 by_label = {v: k for k, v in labels.items()}
@@ -30,7 +31,7 @@ def matrix(kind: str, n_layers: int, playing: bool) -> None:
     with c2:
         head = page.head_select(trace.n_heads, ui, key=f"w_head_{kind}")
     page.chart(figures.attention_heatmap(trace, kind, layer, head, ui=ui), key=f"heatmap_{kind}")
-    if kind == "decoder_self":
+    if kind == "decoder_self" and attention_name(kind, layer, "scores") in trace:
         st.subheader(t("scores_vs_weights", ui))
         c1, c2 = st.columns(2)
         with c1:

@@ -9,22 +9,20 @@ from viz_model import figures, tables
 ctx = page.start("embeddings")
 ui, trace = ctx.ui, ctx.trace
 
-c1, c2 = st.columns(2)
-with c1:
-    st.subheader(t("source", ui))
-    page.table(tables.token_table(trace, "src", ui=ui), "source_tokens", ui, key="csv_src")
-with c2:
-    st.subheader(t("target_side", ui))
-    page.table(tables.token_table(trace, "tgt", ui=ui), "target_tokens", ui, key="csv_tgt")
+sides = [s for s, present in (("src", trace.has_encoder), ("tgt", trace.has_decoder)) if present]
+cols = st.columns(2)
+for col, side in zip(cols, sides):  # a model without an encoder (or a decoder) has one side only
+    with col:
+        st.subheader(t("source" if side == "src" else "target_side", ui))
+        name = "source_tokens" if side == "src" else "target_tokens"
+        page.table(tables.token_table(trace, side, ui=ui), name, ui, key=f"csv_{side}")
 
 which = state.bound(st.segmented_control, "emb", t("emb_view", ui), ["raw", "scaled"], format_func=lambda w: t(w, ui),
                     required=True, label_visibility="collapsed")
-c1, c2 = st.columns(2)
-with c1:
-    page.chart(figures.embedding_heatmap(trace, "src", which, ui=ui), key="emb_src")
-with c2:
-    page.chart(figures.embedding_heatmap(trace, "tgt", which, ui=ui), key="emb_tgt")
+for col, side in zip(st.columns(2), sides):
+    with col:
+        page.chart(figures.embedding_heatmap(trace, side, which, ui=ui), key=f"emb_{side}")
 
-coords, words, _ = cache.vocab_projection_coords("src")
-page.chart(figures.vocab_projection(coords, words, trace.source_tokens, ui=ui, title=t("projection", ui)),
-           key="vocab_pca")
+coords, words, _ = cache.vocab_projection_coords(sides[0])
+page.chart(figures.vocab_projection(coords, words, trace.source_tokens or trace.target_tokens, ui=ui,
+                                    title=t("projection", ui)), key="vocab_pca")

@@ -11,8 +11,10 @@ ui, trace = ctx.ui, ctx.trace
 
 c1, c2 = st.columns([1, 2])
 with c1:
-    stack = state.bound(st.segmented_control, "stack", t("stack", ui), ["encoder", "decoder"],
-                        format_func=lambda s: t(s, ui), required=True)
+    stacks = [s for s in ("encoder", "decoder") if trace.n_layers(s)]  # a model may have one stack only
+    stack = state.bound(st.segmented_control, "stack", t("stack", ui), stacks, format_func=lambda s: t(s, ui),
+                        required=True, to_widget=lambda v: v if v in stacks else stacks[0])
+    stack = stack if stack in stacks else stacks[0]
 with c2:
     layer = page.layer_slider(trace.n_layers(stack), ui, key="w_layer_ffn")
 

@@ -40,9 +40,10 @@ c1, c2 = st.columns(2)
 with c1:
     st.markdown(f"**{md_escape(t('causal_row', ui))}**")
     page.chart(figures.attention_row(trace, "decoder_self", layer, step, ui=ui), key="row_self")
-with c2:
-    st.markdown(f"**{md_escape(t('cross_row', ui))}**")
-    page.chart(figures.attention_row(trace, "cross", layer, step, ui=ui), key="row_cross")
+if "cross" in trace.attention_kinds():  # a decoder-only model has no cross-attention
+    with c2:
+        st.markdown(f"**{md_escape(t('cross_row', ui))}**")
+        page.chart(figures.attention_row(trace, "cross", layer, step, ui=ui), key="row_cross")
 
 st.subheader(t("lens", ui))
 page.chart(figures.logit_lens_heatmap(trace, ctx.vocab, ui=ui), key="lens")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cache, page, state
+from ui import cache, models, page, sidebar, state
 from ui.text import t
 from viz_model import figures
 
@@ -12,7 +12,13 @@ d_model = ctx.engine.describe()["d_model"]
 auto_n = max(len(trace.source_tokens), len(trace.target_tokens), 32)
 
 n = state.bound(st.slider, "n", t("positions_n", ui), 4, 256, to_widget=lambda v: v or auto_n)
-pe = cache.positions(n, d_model)
+own = getattr(ctx.engine, "position_table", None)  # a model other than the shipped one has its own table
+pe = own(n) if own else cache.positions(n, d_model)
+if pe is None:
+    st.info(models.RELATIVE_POSITIONS, icon="↔️")
+    page.chart(figures.embedding_sum_figure(trace, "src" if trace.has_encoder else "tgt", ui=ui), key="pe_sum")
+    sidebar.finish()
+    st.stop()
 page.chart(figures.positional_heatmap(pe, ui=ui), key="pe_heatmap")
 
 dims = state.bound(st.multiselect, "dims", t("dims", ui), list(range(d_model)),
@@ -22,4 +28,4 @@ with c1:
     page.chart(figures.positional_curves(pe, list(dims), ui=ui), key="pe_curves")
 with c2:
     page.chart(figures.position_similarity(pe, ui=ui), key="pe_similarity")
-page.chart(figures.embedding_sum_figure(trace, "src", ui=ui), key="pe_sum")
+page.chart(figures.embedding_sum_figure(trace, "src" if trace.has_encoder else "tgt", ui=ui), key="pe_sum")

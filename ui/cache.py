@@ -14,11 +14,19 @@ from viz_model.engine import Engine
 from viz_model.model import sinusoidal_positions
 from viz_model.trace import Trace
 
+from . import models
+
 
 @st.cache_resource(show_spinner="Loading the model…")
-def get_engine() -> Engine:
-    """The trained default model (viz_model/checkpoints/default). Shared by every visitor: never mutate it."""
+def _default_engine() -> Engine:
     return Engine.load()
+
+
+def get_engine(model: str | None = None) -> Engine:
+    """The engine of `model` (default: the view's model; "default" is the trained model in
+    viz_model/checkpoints/default, others come from ui/models.py). Shared by every visitor: never mutate it."""
+    model = model or (st.session_state.get("view") or {}).get("model", "default")
+    return _default_engine() if model == "default" else models.load(model)
 
 
 def settings_key(temperature: float, top_k: int, seed: int, max_new_tokens: int) -> tuple[float, int, int, int]:
@@ -30,17 +38,18 @@ def settings_key(temperature: float, top_k: int, seed: int, max_new_tokens: int)
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _trace_parts(sentence: str, lang: str, temperature: float, top_k: int, seed: int,
-                 max_new_tokens: int) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
+                 max_new_tokens: int, model: str = "default"
+                 ) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
     settings = DecodeSettings(temperature=temperature, top_k=top_k, seed=seed, max_new_tokens=max_new_tokens)
-    tr = get_engine().trace(sentence, lang, settings)
+    tr = get_engine(model).trace(sentence, lang, settings)
     # A Trace holds read-only mapping proxies, which do not pickle: cache its plain parts.
     return dict(tr.arrays), tr.source_tokens, tr.target_tokens, tr.next_tokens, dict(tr.meta)
 
 
 def get_trace(sentence: str, lang: str, temperature: float = 0.0, top_k: int = 0, seed: int = 0,
-              max_new_tokens: int = DecodeSettings.max_new_tokens) -> Trace:
+              max_new_tokens: int = DecodeSettings.max_new_tokens, model: str = "default") -> Trace:
     """Translate and record. Raises viz_model.tokenizer.InputError for unusable input (never cached)."""
-    return Trace(*_trace_parts(sentence, lang, *settings_key(temperature, top_k, seed, max_new_tokens)))
+    return Trace(*_trace_parts(sentence, lang, *settings_key(temperature, top_k, seed, max_new_tokens), model))
 
 
 def trace_for(view: dict[str, Any]) -> Trace:
@@ -49,7 +58,8 @@ def trace_for(view: dict[str, Any]) -> Trace:
     The page and the sidebar's downloads both ask for it in one run; st.cache_data hands out a fresh unpickled copy
     (~1.6 MB for 16 tokens) on every call, so this session keeps the last one. A Trace is immutable: sharing is safe.
     """
-    key = (view["q"], view["lang"], *settings_key(view["temp"], view["topk"], view["seed"], view["max"]))
+    key = (view["q"], view["lang"], *settings_key(view["temp"], view["topk"], view["seed"], view["max"]),
+           view.get("model", "default"))
     last = st.session_state.get("_last_trace")
     if last is None or last[0] != key:
         last = (key, get_trace(*key))
@@ -57,10 +67,14 @@ def trace_for(view: dict[str, Any]) -> Trace:
     return last[1]
 
 
-@st.cache_data(show_spinner=False)
 def vocab_projection_coords(side: str = "src") -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
     """PCA of the whole embedding table: (coords (V, 2), tokens, explained variance ratio)."""
-    engine = get_engine()
+    return _vocab_projection_coords(side, (st.session_state.get("view") or {}).get("model", "default"))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _vocab_projection_coords(side: str, model: str) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+    engine = get_engine(model)
     coords, _, ratio = pca_2d(engine.embedding_matrix(side))
     vocab = engine.src_vocab if side == "src" else engine.tgt_vocab
     return coords, tuple(vocab.itos), ratio

@@ -13,7 +13,7 @@ from viz_model.engine import Engine
 from viz_model.tokenizer import MAX_SOURCE_TOKENS, InputError
 from viz_model.trace import Trace
 
-from . import cache, sidebar, state
+from . import cache, models, sidebar, state
 from .text import PAGES, input_error, page_title, t
 
 
@@ -61,6 +61,12 @@ def start(name: str) -> Ctx:
         sidebar.finish()
         st.stop()
     notices(trace, ui)
+    if (about := models.describe_model(trace)) is not None:  # a model other than the shipped one (ui/models.py)
+        st.info(about, icon="🤗")
+    if (missing := models.not_applicable(name, trace)) is not None:
+        st.info(missing, icon="🚧")
+        sidebar.finish()
+        st.stop()
     return Ctx(engine, trace, ui, state.view())
 
 

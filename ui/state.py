@@ -41,22 +41,25 @@ class Limits:
     n_heads: int
     tgt_vocab: int
     d_model: int
+    models: tuple[str, ...] = ("default",)  # model keys a link may name (ui/models.py: the allowlist)
+    any_model: bool = False  # a local run that allows any hub id or folder
 
     @classmethod
-    def of(cls, engine: Any) -> Limits:
+    def of(cls, engine: Any, models: tuple[str, ...] = ("default",), any_model: bool = False) -> Limits:
         d = engine.describe()
         return cls(tuple(engine.languages), max(d["encoder_layers"], d["decoder_layers"]), d["heads"],
-                   d["tgt_vocab"], d["d_model"])
+                   d["tgt_vocab"], d["d_model"], models, any_model)
 
 
 def defaults(limits: Limits) -> dict[str, Any]:
     return {
-        "q": DEFAULT_SENTENCE, "lang": "es" if "es" in limits.languages else limits.languages[0],
+        "q": DEFAULT_SENTENCE, "lang": "es" if "es" in limits.languages else limits.languages[0], "model": "default",
         "page": "overview", "ui": "en",
         "temp": 0.0, "topk": 0, "seed": 0, "max": MAX_NEW_TOKENS,  # decoding: temp 0 = greedy
         "kind": "encoder_self", "layer": 0, "head": -1, "step": 0,  # head -1 = mean of heads
         "stack": "encoder", "emb": "scaled", "n": 0, "dims": DEFAULT_DIMS,  # n 0 = automatic
         "vt": 1.0, "k": 10,  # output page: live temperature and bars shown
+        "words": 0,  # attention page, subword models: 1 = subwords merged into words
     }
 
 
@@ -112,6 +115,10 @@ def parse(params: Mapping[str, str], limits: Limits) -> tuple[dict[str, Any], li
             warns.append(("warn_markup", {}))
         view["q"] = q
     choice("lang", limits.languages)
+    if limits.any_model and 0 < len(params.get("model", "")) <= 200 and params["model"].isprintable():
+        view["model"] = params["model"]
+    else:
+        choice("model", limits.models)
     choice("ui", tuple(UI_LANGUAGES))
     choice("kind", tuple(ATTENTION_KINDS))
     choice("stack", ("encoder", "decoder"))
@@ -132,6 +139,7 @@ def parse(params: Mapping[str, str], limits: Limits) -> tuple[dict[str, Any], li
     number("n", 0, 256, _int)
     number("vt", 0.1, 5.0, _float)
     number("k", 1, 30, _int)
+    number("words", 0, 1, _int)
     if "head" in params:
         raw = params["head"]
         h = _int(raw)
@@ -185,6 +193,14 @@ def init(limits: Limits) -> None:
         st.session_state["view"], st.session_state["url_warnings"] = parse(params, limits)
         st.session_state["limits"] = limits
         st.session_state["first_page"] = params.get("page")
+
+
+def relimit(limits: Limits) -> None:
+    """A different model was chosen: clamp the view to what it allows (languages, layers, heads...), silently."""
+    old = st.session_state.get("limits")
+    if old is not None and old != limits:
+        st.session_state["view"], _ = parse(to_params(view(), old), limits)
+        st.session_state["limits"] = limits
 
 
 def show_warnings() -> None:

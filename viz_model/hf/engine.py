@@ -213,6 +213,17 @@ class HFEngine:
     def embedding_matrix(self, side: str = "src") -> Any:
         return self.model.get_input_embeddings().weight.detach().float().cpu().numpy()
 
+    def position_table(self, n: int) -> Any:
+        """(n', D) float32: the model's own absolute position vectors for positions 0..n'-1 (n' = n, or the table's
+        length if shorter), as added to the embeddings (learned rows, or Marian's sinusoids); None for relative
+        positions (T5), which add a bias to the scores instead. BERT's segment embedding is not included."""
+        stack = self.arch.encoder or self.arch.decoder
+        if not stack.pos_modules:
+            return None
+        module = stack.pos_modules[0]
+        offset = getattr(module, "offset", 0)  # BART and mBART keep two unused rows first
+        return module.weight[offset: offset + n].detach().float().cpu().numpy()
+
     @property
     def max_positions(self) -> int:
         cfg = self.model.config

@@ -16,6 +16,7 @@ merged row still sums to 1.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -127,3 +128,35 @@ def merge_attention(weights: np.ndarray, query_ids: Sequence[int], key_ids: Sequ
     gq, gk = _group_matrix(query_ids), _group_matrix(key_ids)
     gq = gq / gq.sum(1, keepdims=True)
     return (gq @ np.asarray(weights, dtype=np.float32) @ gk.T).astype(np.float32)
+
+
+def word_trace(trace: Any) -> Any:
+    """The attention of a trace at word level (merging rule above), as a Trace the attention figures can draw.
+
+    Holds, for every attention kind and layer, `weights` (H, words, words) and each layer's `input` averaged over
+    a word's pieces (what the layer count reads); tokens are the merged words, and a target word's next token is
+    the one chosen after its last piece. Scores are left out: a sum of softmax weights has no score to go with it."""
+    from ..trace import ATTENTION_KINDS, Trace, attention_name
+
+    m = trace.meta
+    src_ids, tgt_ids = list(m.get("source_word_ids") or []), list(m.get("target_word_ids") or [])
+    ids = {"encoder": src_ids, "decoder": tgt_ids}
+    arrays: dict[str, np.ndarray] = {}
+    for kind in trace.attention_kinds():
+        stack = ATTENTION_KINDS[kind][0]
+        q_ids, k_ids = (src_ids, src_ids) if kind == "encoder_self" else (
+            (tgt_ids, tgt_ids) if kind == "decoder_self" else (tgt_ids, src_ids))
+        for layer in range(trace.n_layers(stack)):
+            arrays[attention_name(kind, layer)] = merge_attention(trace.attention(kind, layer), q_ids, k_ids)
+    for stack, word_ids_ in ids.items():
+        if word_ids_:
+            g = _group_matrix(word_ids_)
+            g /= g.sum(1, keepdims=True)
+            for layer in range(trace.n_layers(stack)):
+                arrays[f"{stack}.{layer}.input"] = g @ np.asarray(trace[f"{stack}.{layer}.input"], dtype=np.float32)
+    last_piece = {w: i for i, w in enumerate(tgt_ids)}
+    next_tokens = tuple(trace.next_tokens[last_piece[w]].removeprefix(CONTINUATION)
+                        for w in sorted(last_piece)) if len(trace.next_tokens) == len(tgt_ids) else ()
+    return Trace(arrays, tuple(merge_tokens(trace.source_tokens, src_ids)) if src_ids else (),
+                 tuple(merge_tokens(trace.target_tokens, tgt_ids)) if tgt_ids else (), next_tokens,
+                 {**dict(m), "merged_words": True})
