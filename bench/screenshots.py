@@ -29,12 +29,18 @@ VIEWS = [  # (file name, page path, query parameters)
     ("ffn", "ffn", {"q": SENTENCE, "lang": "es", "stack": "decoder", "layer": "1"}),
     ("output", "output", {"q": SENTENCE, "lang": "zh", "step": "4"}),
     ("overview_zh_ui", "", {"q": SENTENCE, "lang": "zh", "ui": "zh"}),
+    # A model other than the shipped one (models.toml): the real all-MiniLM-L6-v2 BERT encoder from PyPI.
+    ("model_minilm_attention", "attention", {"q": "Transformers visualise attention between subword pieces.",
+                                              "model": "minilm", "layer": "2", "head": "5"}),
+    ("model_minilm_words", "attention", {"q": "Transformers visualise attention between subword pieces.",
+                                          "model": "minilm", "layer": "2", "head": "5", "words": "1"}),
 ]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+    ap.add_argument("--only", nargs="*", metavar="NAME", help="take only these views (file names without .png)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -44,6 +50,8 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORT)
         for name, path, params in VIEWS:
+            if args.only and name not in args.only:
+                continue
             page.goto(f"{base}/{path}?{urlencode(params)}")
             page.wait_for_selector(".js-plotly-plot", timeout=60_000)
             page.wait_for_function(IDLE_JS, timeout=60_000)

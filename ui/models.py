@@ -89,12 +89,12 @@ def _resolve(source: str) -> str:
 
 
 @st.cache_resource(show_spinner="Loading the model… (the first time, its weights may download)", max_entries=3)
-def _load(source: str, languages_json: str, max_parameters: int | None) -> Any:
+def _load(source: str, languages_json: str, max_parameters: int | None, name: str) -> Any:
     """One shared, read-only engine per model (at most 3 kept in memory). Exceptions are not cached."""
     from viz_model.hf import HFEngine
 
     engine = HFEngine.load(_resolve(source), languages=json.loads(languages_json) or None,
-                           max_parameters=max_parameters)
+                           max_parameters=max_parameters, name=name)
     torch_threads_one()
     return engine
 
@@ -113,7 +113,7 @@ def load(key: str) -> Any:
     e = entry(key)
     if e is None:
         raise ValueError(f"{key!r} is not in this app's model list")
-    return _load(e.source, json.dumps(e.languages, sort_keys=True), e.max_parameters)
+    return _load(e.source, json.dumps(e.languages, sort_keys=True), e.max_parameters, e.key)
 
 
 def failure_message(key: str, err: BaseException) -> str:

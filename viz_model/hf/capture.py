@@ -103,7 +103,7 @@ def finish(arch: Arch, rec: dict[str, Tensor], weights: dict[str, Tensor], ids: 
 def _finish_stack(arch: Arch, stack: StackMap, rec: dict[str, Tensor], weights: dict[str, Tensor], ids: Tensor,
                   out: dict[str, Tensor]) -> None:
     side = stack.side
-    raw = nn.functional.embedding(ids, stack.embed_tokens.weight)
+    raw = nn.functional.embedding(ids.to(stack.embed_tokens.weight.device), stack.embed_tokens.weight)
     scaled = raw * stack.embed_scale
     pos = torch.zeros_like(scaled)
     for i in range(len(stack.pos_modules)):

@@ -71,6 +71,14 @@ class Language:
 
 
 def _memory_bytes() -> int | None:
+    """Memory available to new allocations (Linux MemAvailable: free plus reclaimable cache); None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
     except (ValueError, OSError, AttributeError):
@@ -95,7 +103,7 @@ class HFEngine:
     model: Any
     tokenizer: Any
     name: str
-    languages: dict[str, str] = field(default_factory=lambda: {DEFAULT_LANG: "the model's output"})
+    languages: dict[str, str] = field(default_factory=lambda: {DEFAULT_LANG: "as the model was trained"})
     language_options: dict[str, Language] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
 
@@ -106,14 +114,17 @@ class HFEngine:
     # ------------------------------------------------------------------------------------------------ loading
     @classmethod
     def load(cls, name_or_path: str | Path, device: str = "auto", languages: dict[str, dict[str, str]] | None = None,
-             max_parameters: int | None = None, local_files_only: bool | None = None) -> HFEngine:
+             max_parameters: int | None = None, local_files_only: bool | None = None, name: str | None = None
+             ) -> HFEngine:
         """Load a hub id or a local folder with eager attention. Raises ModelLoadError (unsupported, too_large,
         unreachable). `languages`: {code: {"name", "prefix", "forced_bos_token"}}; `max_parameters` refuses
-        larger models before any weights are read (default: what fits in half the free memory as float32)."""
+        larger models before any weights are read (default: what fits in half the free memory as float32);
+        `name`: what describe() calls the model (default: name_or_path)."""
         import transformers as tf
 
         from ..engine import resolve_device
 
+        display = name
         name = str(name_or_path)
         local = Path(name).is_dir()
         offline = local_files_only if local_files_only is not None else local
@@ -137,7 +148,7 @@ class HFEngine:
         except (OSError, ValueError) as e:
             raise ModelLoadError("unreachable", f"cannot load {name!r}: {str(e).splitlines()[0][:200]}") from e
         model.to(resolve_device(device))
-        return cls.build(model, tokenizer, name, languages)
+        return cls.build(model, tokenizer, display or name, languages)
 
     @classmethod
     def build(cls, model: Any, tokenizer: Any, name: str, languages: dict[str, dict[str, str]] | None = None
@@ -147,7 +158,7 @@ class HFEngine:
             opts = {code: Language(**spec) for code, spec in (languages or {}).items()}
         except TypeError as e:
             raise ValueError(f"bad language option: {e}") from e
-        names = {code: o.name for code, o in opts.items()} or {DEFAULT_LANG: "the model's output"}
+        names = {code: o.name for code, o in opts.items()} or {DEFAULT_LANG: "as the model was trained"}
         try:
             return cls(model, tokenizer, name, names, opts, {"family": model.config.model_type})
         except UnsupportedModel as e:
