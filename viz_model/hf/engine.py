@@ -62,6 +62,18 @@ class PieceVocab:
 
 
 @dataclass(frozen=True)
+class Decoded:
+    """One decoding run: decoder inputs, the token chosen after each, whether an end token came before the cap,
+    the positions whose token a generation rule forced, and (decoder-only) the prompt's length."""
+
+    inputs: list[int]
+    chosen: list[int]
+    finished: bool
+    forced: list[int]
+    prompt_length: int
+
+
+@dataclass(frozen=True)
 class Language:
     """A target-language choice: text put before the source, and/or a token forced first (mBART-50)."""
 
@@ -335,31 +347,26 @@ class HFEngine:
         pieces = [self._pieces[i] for i in ids]
         return tk.readable_tokens(pieces, self.scheme, self.specials), tk.word_ids(pieces, self.scheme, self.specials)
 
-    @torch.inference_mode()
-    def trace(self, sentence: str, lang: str | None = None, settings: DecodeSettings | None = None) -> Trace:
-        """Tokenize, decode (unless encoder-only) and record every intermediate. InputError for unusable input."""
-        settings = settings or DecodeSettings()
-        lang = self.check_language(lang)
-        ids, truncated = self._tokenize(sentence, lang)
-        a, model, dev = self.arch, self.model, self.device
+    def _run(self, ids: list[int], lang: str, settings: DecodeSettings) -> Decoded:
+        """Decode from the tokenized input as the model's kind asks (nothing to decode for an encoder-only model)."""
+        a, model = self.arch, self.model
+        if a.kind == "encoder-only":
+            return Decoded([], [], True, [], 0)
+        if a.kind == "decoder-only":
+            inputs, generated, finished, forced = self.decode(None, ids, settings)
+            p = len(ids)  # the prompt's own next tokens are teacher-forced: the chosen ones start at its last position
+            return Decoded(inputs, inputs[1:p] + generated, finished, [p - 1 + t for t in forced], p)
         opt = self.language_options.get(lang)
         forced_bos = None
         if opt and opt.forced_bos_token:  # mBART-50: the target language's token comes first
             forced_bos = self.tokenizer.convert_tokens_to_ids(opt.forced_bos_token)
-        src = torch.tensor([ids]) if a.kind != "decoder-only" else None
-        inputs: list[int] = []
-        chosen: list[int] = []
-        finished, prompt_len, forced = True, 0, []
-        if a.kind == "encoder-decoder":
-            start = model.generation_config.decoder_start_token_id
-            start = start if start is not None else model.config.decoder_start_token_id
-            inputs, chosen, finished, forced = self.decode(src, [int(start)], settings, forced_bos)
-        elif a.kind == "decoder-only":
-            prompt_len = len(ids)
-            inputs, generated, finished, forced = self.decode(None, ids, settings)
-            chosen = inputs[1:prompt_len] + generated
-            forced = [prompt_len - 1 + t for t in forced]
-        tgt = torch.tensor([inputs], device=dev) if inputs else None
+        start = model.generation_config.decoder_start_token_id
+        start = start if start is not None else model.config.decoder_start_token_id
+        return Decoded(*self.decode(torch.tensor([ids]), [int(start)], settings, forced_bos), 0)
+
+    def _record(self, src: Tensor | None, tgt: Tensor | None) -> dict[str, Tensor]:
+        """One teacher-forced pass with the hooks on: every intermediate under the trace's names (batch dim kept)."""
+        a, model, dev = self.arch, self.model, self.device
         with recording(a) as rec:
             if a.kind == "encoder-decoder":
                 out = model(input_ids=src.to(dev), decoder_input_ids=tgt, output_attentions=True, use_cache=False)
@@ -379,43 +386,50 @@ class HFEngine:
         if a.decoder is not None:
             records["logits"] = out.logits
             records["probs"] = torch.softmax(out.logits.float(), dim=-1)
-            for layer in range(len(a.decoder.layers)):
+            for layer in range(len(a.decoder.layers)):  # logit lens: the final norm (pre-LN), then the unembedding
                 h = layer_output(a, records, "decoder", layer)
                 h = a.decoder.final_norm(h) if a.decoder.final_norm is not None else h
                 records[f"lens.{layer}.probs"] = torch.softmax(a.unembed(h).float(), dim=-1)
-        arrays = {k: v[0].float().cpu().numpy() for k, v in records.items()}
+        return records
+
+    @torch.inference_mode()
+    def trace(self, sentence: str, lang: str | None = None, settings: DecodeSettings | None = None) -> Trace:
+        """Tokenize, decode (unless encoder-only) and record every intermediate. InputError for unusable input."""
+        settings = settings or DecodeSettings()
+        lang = self.check_language(lang)
+        ids, truncated = self._tokenize(sentence, lang)
+        run = self._run(ids, lang, settings)
+        src = torch.tensor([ids]) if self.arch.kind != "decoder-only" else None
+        tgt = torch.tensor([run.inputs], device=self.device) if run.inputs else None
+        arrays = {k: v[0].float().cpu().numpy() for k, v in self._record(src, tgt).items()}
         if src is not None:
             arrays["src.ids"] = src[0].numpy()
-        if inputs:
-            arrays["tgt.ids"] = torch.tensor(inputs).numpy()
-            arrays["next.ids"] = torch.tensor(chosen).numpy()
-        trace = self._make_trace(arrays, sentence, lang, settings, ids, inputs, chosen, finished, prompt_len,
-                                 truncated)
-        trace.meta["forced_positions"].extend(forced)  # (a fresh list, built for this trace)
-        return trace
+        if run.inputs:
+            arrays["tgt.ids"] = torch.tensor(run.inputs).numpy()
+            arrays["next.ids"] = torch.tensor(run.chosen).numpy()
+        return self._make_trace(arrays, sentence, lang, settings, ids, run, truncated)
 
     def _make_trace(self, arrays: dict[str, Any], sentence: str, lang: str, settings: DecodeSettings,
-                    ids: list[int], inputs: list[int], chosen: list[int], finished: bool, prompt_len: int,
-                    truncated: int | None) -> Trace:
+                    ids: list[int], run: Decoded, truncated: int | None) -> Trace:
         a = self.arch
         src_tokens, src_words = self._readable(ids) if a.kind != "decoder-only" else ([], [])
-        tgt_tokens, tgt_words = self._readable(inputs) if inputs else ([], [])
-        generated = chosen[max(prompt_len - 1, 0):] if a.kind == "decoder-only" else chosen
+        tgt_tokens, tgt_words = self._readable(run.inputs) if run.inputs else ([], [])
+        generated = run.chosen[max(run.prompt_length - 1, 0):]
         eos = set(self._rules()["eos"])
         out_ids = [i for i in generated if i not in eos]
         output = self.tokenizer.decode(out_ids, skip_special_tokens=True).strip() if a.decoder else ""
         meta = {
             "model": self.describe(), "lang": lang, "settings": asdict(settings), "input": sentence,
             "output": output, "output_tokens": self._readable(out_ids)[0] if out_ids else [],
-            "finished": finished, "unknown_words": [], "suggestions": {}, "truncated_from": truncated,
+            "finished": run.finished, "unknown_words": [], "suggestions": {}, "truncated_from": truncated,
             "source_words": tk.merge_tokens(src_tokens, src_words) if src_tokens else [],
             "longer_than_training": False, "kind": a.kind, "family": a.family, "norm": a.norm,
-            "positions": a.positions, "scores": a.scores_rule, "prompt_length": prompt_len,
+            "positions": a.positions, "scores": a.scores_rule, "prompt_length": run.prompt_length,
             "source_word_ids": src_words, "target_word_ids": tgt_words, "token_scheme": self.scheme,
             "generation_rules": self._rules() if a.decoder else {}, "token_limit": self.max_positions,
-            "forced_positions": [],  # decoder positions whose next token a generation rule forced
+            "forced_positions": run.forced,  # decoder positions whose next token a generation rule forced
         }
-        next_tokens = self._readable(chosen)[0] if chosen else []
+        next_tokens = self._readable(run.chosen)[0] if run.chosen else []
         return Trace(arrays, tuple(src_tokens), tuple(tgt_tokens), tuple(next_tokens), meta)
 
 
