@@ -49,7 +49,17 @@ def _trace_parts(sentence: str, lang: str, temperature: float, top_k: int, seed:
 def get_trace(sentence: str, lang: str, temperature: float = 0.0, top_k: int = 0, seed: int = 0,
               max_new_tokens: int = DecodeSettings.max_new_tokens, model: str = "default") -> Trace:
     """Translate and record. Raises viz_model.tokenizer.InputError for unusable input (never cached)."""
-    return Trace(*_trace_parts(sentence, lang, *settings_key(temperature, top_k, seed, max_new_tokens), model))
+    parts = _trace_parts if model == "default" else _other_model_trace_parts
+    return Trace(*parts(sentence, lang, *settings_key(temperature, top_k, seed, max_new_tokens), model))
+
+
+# Other models' traces are far larger (a 12-layer × 12-head model at 250 pieces: about 250 MB; bench/bench_scale.py):
+# keep only a few.
+@st.cache_data(max_entries=4, show_spinner=False)
+def _other_model_trace_parts(sentence: str, lang: str, temperature: float, top_k: int, seed: int,
+                             max_new_tokens: int, model: str
+                             ) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
+    return _trace_parts.__wrapped__(sentence, lang, temperature, top_k, seed, max_new_tokens, model)
 
 
 def trace_for(view: dict[str, Any]) -> Trace:

@@ -63,7 +63,7 @@ def render(engine: Engine) -> None:
                     format_func=UI_LANGUAGES.get, required=True)
         ui = view["ui"]
         state.bound(st.text_input, "q", t("sentence", ui), max_chars=MAX_INPUT_CHARS, help=t("sentence_help", ui))
-        st.caption(t("caps", ui, tokens=MAX_SOURCE_TOKENS, steps=MAX_NEW_TOKENS))
+        st.caption(t("caps", ui, tokens=getattr(engine, "max_positions", MAX_SOURCE_TOKENS), steps=MAX_NEW_TOKENS))
         st.selectbox(t("examples", ui), example_sentences(), index=None, key="w_example",
                      placeholder=t("examples_placeholder", ui), on_change=_pick_example)
         st.button(t("random", ui), help=t("random_help", ui), on_click=_random_sentence, width="stretch")

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from ..payload import group_matrix, pool_attention
+
 CONTINUATION = "·"
 SP, BYTE, WORDPIECE = "sentencepiece", "byte-level", "wordpiece"
 _BYTE_DECODER: dict[str, int] | None = None
@@ -115,19 +117,10 @@ def merge_tokens(tokens: Sequence[str], ids: Sequence[int]) -> list[str]:
     return words
 
 
-def _group_matrix(ids: Sequence[int]) -> np.ndarray:
-    """(words, pieces) 0/1 membership matrix."""
-    m = np.zeros((max(ids) + 1, len(ids)), dtype=np.float32)
-    m[list(ids), np.arange(len(ids))] = 1.0
-    return m
-
-
 def merge_attention(weights: np.ndarray, query_ids: Sequence[int], key_ids: Sequence[int]) -> np.ndarray:
     """(..., Q, K) piece attention -> (..., Qw, Kw) word attention: summed over a word's key pieces, averaged over its
-    query pieces. Rows that summed to 1 still do."""
-    gq, gk = _group_matrix(query_ids), _group_matrix(key_ids)
-    gq = gq / gq.sum(1, keepdims=True)
-    return (gq @ np.asarray(weights, dtype=np.float32) @ gk.T).astype(np.float32)
+    query pieces. Rows that summed to 1 still do (viz_model.payload.pool_attention, with words as the groups)."""
+    return pool_attention(weights, query_ids, key_ids)
 
 
 def word_trace(trace: Any) -> Any:
@@ -150,7 +143,7 @@ def word_trace(trace: Any) -> Any:
             arrays[attention_name(kind, layer)] = merge_attention(trace.attention(kind, layer), q_ids, k_ids)
     for stack, word_ids_ in ids.items():
         if word_ids_:
-            g = _group_matrix(word_ids_)
+            g = group_matrix(word_ids_)
             g /= g.sum(1, keepdims=True)
             for layer in range(trace.n_layers(stack)):
                 arrays[f"{stack}.{layer}.input"] = g @ np.asarray(trace[f"{stack}.{layer}.input"], dtype=np.float32)
