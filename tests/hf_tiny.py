@@ -64,7 +64,10 @@ def _bart_like(config_cls, model_cls, tok, **extra):
                      encoder_attention_heads=H, decoder_attention_heads=H, encoder_ffn_dim=F, decoder_ffn_dim=F,
                      max_position_embeddings=64, pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id,
                      attn_implementation="eager", **extra)
-    return model_cls(cfg).eval(), tok
+    model = model_cls(cfg).eval()
+    with torch.no_grad():  # zeros after init: make it matter, so the tests see it in the logits and the logit lens
+        model.final_logits_bias.normal_(std=0.5)
+    return model, tok
 
 
 def marian():

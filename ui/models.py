@@ -11,6 +11,7 @@ and the app goes on with the shipped model.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import logging
 import os
@@ -65,6 +66,10 @@ def allowlist() -> dict[str, Entry]:
         entries[key] = Entry(key, str(spec["source"]), str(spec.get("label", key)), dict(spec.get("languages", {})),
                              spec.get("max_parameters"), str(spec.get("note", "")))
     return entries
+
+
+def hf_installed() -> bool:
+    return importlib.util.find_spec("transformers") is not None
 
 
 def allow_any() -> bool:
@@ -122,7 +127,8 @@ def failure_message(key: str, err: BaseException) -> str:
     head = {"too_large": "is too large for this machine", "unsupported": "is not a supported kind of model",
             "unreachable": "could not be reached or read"}.get(code, "could not be loaded")
     if isinstance(err, ImportError):
-        head, detail = "needs packages this installation lacks", "pip install -r requirements-hf.txt"
+        head = f"needs the package {err.name or 'transformers'}, which this installation lacks"
+        detail = "pip install -r requirements-hf.txt"
     else:
         detail = str(err).splitlines()[0][:300] if str(err) else type(err).__name__
     return f"The model **{md_escape(key)}** {head}: {md_escape(detail)}. Showing the shipped model instead."
@@ -237,9 +243,11 @@ def picker(ui: str) -> None:
     """The model choice at the top of the sidebar, bound to the view (so to the share link)."""
     from . import state
 
-    entries = allowlist()
+    entries = allowlist() if hf_installed() else {}  # without transformers only the shipped model can run
     view = st.session_state["view"]
     options = list(entries) + ([view["model"]] if view["model"] not in entries else [])
+    if len(options) < 2 and not allow_any():
+        return
     with st.sidebar:
         state.bound(st.selectbox, "model", _label("model", ui), options, help=_label("model_help", ui),
                     format_func=lambda k: entries[k].label if k in entries else k)

@@ -147,8 +147,11 @@ class HFEngine:
             raise ModelLoadError("unreachable", f"cannot load {name!r}: not a local folder and not reachable on the "
                                  f"model hub ({str(e).splitlines()[0][:200]})") from e
         auto = _auto_class(config)
-        with torch.device("meta"):
-            n_params = sum(p.numel() for p in auto.from_config(config).parameters())
+        try:  # count the parameters on the meta device: no memory, no weights read
+            with torch.device("meta"):
+                n_params = sum(p.numel() for p in auto.from_config(config).parameters())
+        except (ValueError, TypeError, RuntimeError) as e:
+            raise ModelLoadError("unsupported", f"{name!r} cannot be built from its config: {e}") from e
         free = _memory_bytes()
         limit = max_parameters or (free // 8 if free else None)  # float32 weights in at most half the free memory
         if limit is not None and n_params > limit:
