@@ -17,6 +17,9 @@ from viz_model.engine import Engine
 from viz_model.model import Transformer
 
 DEVICE = os.environ.get("VIZ_TEST_DEVICE", "cpu")
+# Tests never download: Hugging Face models in tests are built here or ship in an installed package.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 def make_tiny_engine(n_encoder_layers: int = 2, seed: int = 0) -> Engine:

@@ -1,4 +1,5 @@
-"""The sidebar shared by every page: interface language, sentence, target language, decoding, sharing, downloads.
+"""The sidebar shared by every page: interface language, model, sentence, target language, decoding, sharing,
+downloads.
 
 Drawn by the router (app.py): `controls` before the page, `footer` after it.
 """
@@ -14,7 +15,7 @@ from viz_model import grammar
 from viz_model.i18n import LABELS, LANGUAGES, label
 from viz_model.tokenizer import MAX_INPUT_CHARS, MAX_SOURCE_TOKENS
 
-from . import session
+from . import models, session
 from .session import Run
 from .view import DEFAULT_SENTENCE, MAX_NEW_TOKENS, Limits, View, bounds
 
@@ -69,9 +70,11 @@ def controls(engine, limits: Limits) -> None:
     with st.sidebar:
         session.bind(st.segmented_control, "locale", label("ui_language", loc), list(LANGUAGES),
                      format_func=LANGUAGES.get, required=True)
+        models.picker(limits, loc)  # only where the allowlist names other models (and transformers is installed)
         session.bind(st.text_input, "sentence", label("sentence", loc), max_chars=MAX_INPUT_CHARS,
                      help=label("sentence_help", loc))
-        st.caption(label("caps", loc, tokens=MAX_SOURCE_TOKENS, steps=MAX_NEW_TOKENS))
+        cap = getattr(engine, "max_positions", MAX_SOURCE_TOKENS)  # another model: its own position limit
+        st.caption(label("caps", loc, tokens=cap, steps=MAX_NEW_TOKENS))
         example_key = f"w_example.{loc}"
         st.selectbox(label("examples", loc), example_sentences(), index=None, key=example_key,
                      placeholder=label("examples_placeholder", loc), on_change=_pick_example, args=(example_key,))
