@@ -4,6 +4,7 @@ global. Models other than the shipped one are loaded by ui/models.py (one cache_
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,15 @@ def get_trace(sentence: str, lang: str, settings: DecodeSettings, model: str = D
     if model == DEFAULT_MODEL:
         return Trace(*_trace_parts(sentence, lang, settings))
     return Trace(*_other_model_trace_parts(sentence, lang, settings, model))
+
+
+@st.cache_data(max_entries=16, max_size="32MB", show_spinner=False)
+def trace_download(sentence: str, lang: str, settings: DecodeSettings, kind: str, model: str = DEFAULT_MODEL) -> bytes:
+    """The whole trace as NPZ or JSON bytes: built once per trace, and only when a visitor asks for it."""
+    trace = get_trace(sentence, lang, settings, model)
+    if kind == "npz":
+        return trace.to_npz_bytes()
+    return json.dumps(trace.to_json_dict(), ensure_ascii=False).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

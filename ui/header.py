@@ -57,8 +57,7 @@ def input_error(err: InputError, locale: str = "en") -> str:
     key = f"err_{getattr(err, 'code', '')}"
     if key in LABELS:
         try:
-            params = {k: md_escape(v) for k, v in getattr(err, "params", {}).items()}
-            return label(key, locale, **params)
+            return md_escape(label(key, locale, **getattr(err, "params", {})))
         except (KeyError, IndexError, ValueError):
             pass
     return md_escape(err)

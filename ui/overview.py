@@ -83,7 +83,8 @@ def model_card(run: Run) -> None:
     if not langs:
         st.caption(label("no_metrics", loc))
         return
-    st.markdown(f"**{label('metrics', loc, n=metrics.get('n_sentences', '?'))}**")
+    n = metrics.get("n_sentences", "?")
+    st.markdown(f"**{label('metrics', loc, n=f'{n:,}' if isinstance(n, int) else n)}**")
     for col, (lang, r) in zip(st.columns(len(langs)), langs.items()):
         with col, st.container(border=True):
             st.markdown(f"**{label(f'lang_{lang}', loc) if f'lang_{lang}' in LABELS else md_escape(lang)}**")

@@ -77,11 +77,9 @@ def update(**changes: Any) -> None:
 
 
 def show_warnings(locale: str) -> None:
-    """Warnings about the link, once, in the interface language. Values from the link are escaped for markdown."""
+    """Warnings about the link, once, in the interface language; escaped, so a link's values never become markdown."""
     for key, fmt in st.session_state.pop("url_warnings", []):
-        safe = {k: md_escape(v) if isinstance(v, str) else v for k, v in fmt.items()}
-        st.warning(md_escape(label(key, locale, **safe)) if key == "warn_markup" else label(key, locale, **safe),
-                   icon="⚠️")
+        st.warning(md_escape(label(key, locale, **fmt)), icon="⚠️")
 
 
 def set_run(run: Run) -> None:

@@ -6,7 +6,6 @@ Drawn by the router (app.py): `controls` before the page, `footer` after it.
 
 from __future__ import annotations
 
-import json
 import random
 
 import streamlit as st
@@ -15,7 +14,7 @@ from viz_model import grammar
 from viz_model.i18n import LABELS, LANGUAGES, label
 from viz_model.tokenizer import MAX_INPUT_CHARS, MAX_SOURCE_TOKENS
 
-from . import models, session
+from . import cache, models, session
 from .session import Run
 from .view import DEFAULT_SENTENCE, MAX_NEW_TOKENS, Limits, View, bounds
 
@@ -104,10 +103,11 @@ def footer(run: Run) -> None:
             st.code(session.share_url(run.limits), language=None, wrap_lines=True)
         if run.trace is None:
             return
-        trace = run.trace
-        with st.expander(label("downloads", loc)):  # built only when clicked (a callable), once per click
-            st.download_button(label("download_npz", loc), data=trace.to_npz_bytes, file_name="trace.npz",
-                               mime="application/octet-stream", on_click="ignore", key="dl_npz", width="stretch")
-            st.download_button(label("download_json", loc), file_name="trace.json", mime="application/json",
-                               data=lambda: json.dumps(trace.to_json_dict(), ensure_ascii=False).encode("utf-8"),
-                               on_click="ignore", key="dl_json", width="stretch")
+        inputs, model = (run.view.sentence, run.view.target_language, run.view.decode_settings()), run.model
+        with st.expander(label("downloads", loc)):  # callables: built when clicked, once per trace (ui/cache.py)
+            st.download_button(label("download_npz", loc), data=lambda: cache.trace_download(*inputs, "npz", model),
+                               file_name="trace.npz", mime="application/octet-stream", on_click="ignore",
+                               key="dl_npz", width="stretch")
+            st.download_button(label("download_json", loc), data=lambda: cache.trace_download(*inputs, "json", model),
+                               file_name="trace.json", mime="application/json", on_click="ignore", key="dl_json",
+                               width="stretch")

@@ -329,10 +329,11 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "保留集结果（{n} 个训练中未见过的句子）",
     },
     "exact_match": {"en": "Exact match", "zh": "完全匹配率"},
-    "aer": {"en": "Alignment error (AER, best head)", "zh": "对齐错误率（AER，最佳注意力头）"},
+    "aer": {"en": "AER, best head", "zh": "AER（最佳注意力头）"},
     "aer_help": {
-        "en": "How often cross-attention points at the wrong English word (lower is better).",
-        "zh": "交叉注意力指向错误英文词的比例（越低越好）。",
+        "en": "Alignment error rate of the best cross-attention head: how often it points at the wrong English word "
+              "(lower is better).",
+        "zh": "最佳交叉注意力头的对齐错误率：它指向错误英文词的比例（越低越好）。",
     },
     "no_metrics": {"en": "No held-out metrics are stored with this model.", "zh": "该模型没有附带保留集评测结果。"},
     "vocabulary_title": {"en": "Vocabulary", "zh": "词表"},
