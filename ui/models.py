@@ -136,7 +136,7 @@ def failure_message(key: str, err: BaseException, locale: str = "en") -> str:
     else:
         why = label(WHY.get(getattr(err, "code", ""), "model_not_loaded"), locale)
         detail = str(err).splitlines()[0][:300] if str(err) else type(err).__name__
-    return label("model_failed", locale, key=md_escape(key), why=why, detail=md_escape(detail))
+    return label("model_failed", locale, name=md_escape(key), why=why, detail=md_escape(detail))
 
 
 def kind_of(trace: Trace) -> str:

@@ -438,8 +438,8 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "一个词 = 开始一个词的子词加上接续它的子词（“·”）。对一个词的注意力是其各子词之和；"
               "一个词发出的注意力是其各子词的平均，因此每行之和仍为 1。合并时不显示分数。",
     },
-    "model_failed": {"en": "The model **{key}** {why}: {detail}. Showing the shipped model instead.",
-                     "zh": "模型 **{key}** {why}：{detail}。改为显示内置模型。"},
+    "model_failed": {"en": "The model **{name}** {why}: {detail}. Showing the shipped model instead.",
+                     "zh": "模型 **{name}** {why}：{detail}。改为显示内置模型。"},
     "model_too_large": {"en": "is too large for this machine", "zh": "对这台机器来说太大"},
     "model_unsupported": {"en": "is not a supported kind of model", "zh": "不是受支持的模型类型"},
     "model_unreachable": {"en": "could not be reached or read", "zh": "无法访问或读取"},
