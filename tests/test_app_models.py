@@ -163,3 +163,24 @@ def test_real_minilm_in_the_app(monkeypatch) -> None:
     z = z_of(chart(at, "heatmap_encoder_self"))
     np.testing.assert_allclose(z.sum(-1), 1.0, atol=1e-5)
     assert at.query_params["model"] == "minilm" and at.query_params["head"] == "11"
+
+
+def test_other_model_texts_in_chinese() -> None:
+    """The model line, what does not apply and the picker come from the one translation table."""
+    at = new_app(model="tiny-bert", ui="zh", page="output")
+    at.switch_page("pages/output.py").run()
+    no_exception(at)
+    body = texts(at)
+    assert "仅编码器" in body and "不预测下一个词元" in body and "解码器的视图" in body
+    assert "encoder-only" not in body and "predicts no next token" not in body
+    assert at.selectbox(key="w_model.zh").label == "模型"
+    at.switch_page("pages/attention.py").run()
+    no_exception(at)
+    assert at.toggle(key="w_merge_subwords.zh").label == "把子词合并成词"
+
+
+def test_failure_message_in_chinese() -> None:
+    at = new_app(model="missing", ui="zh")
+    no_exception(at)
+    errors = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "无法访问或读取" in errors and "改为显示内置模型" in errors and "missing" in errors

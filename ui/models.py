@@ -206,8 +206,7 @@ def engine_for(key: str, default_engine: Any, locale: str = "en") -> tuple[Any, 
 
 def limits_for(engine: Any) -> Limits:
     """The view's limits for this engine: its own sizes, and the models a link may name."""
-    keys = tuple(allowlist()) if hf_installed() else (DEFAULT,)
-    return Limits.of(engine, keys, allow_any())
+    return Limits.of(engine, tuple(allowlist()), allow_any())
 
 
 def show_failure(locale: str) -> None:
@@ -219,10 +218,11 @@ def show_failure(locale: str) -> None:
 
 def picker(limits: Limits, locale: str) -> None:
     """The model choice in the sidebar, bound to the view (so to the share link). Its options are the view table's
-    choices for `model` (the allowlist; empty of others without transformers); hidden with the shipped model only."""
+    choices for `model` (the allowlist), the shipped model only without transformers (a link naming another model
+    then says which package is missing); hidden when only the shipped model is left."""
     entries = allowlist()
     view = session.view()
-    options = list(choices("model", limits))
+    options = list(choices("model", limits)) if hf_installed() else [DEFAULT]
     if view.model not in options:
         options.append(view.model)  # a local run's typed id
     if len(options) < 2 and not limits.any_model:
