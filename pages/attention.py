@@ -11,7 +11,7 @@ from viz_model.trace import ATTENTION_KINDS, attention_name
 
 run = session.current()
 trace, loc, view = run.trace, run.locale, run.view
-trace = models.words_toggle(trace, view, loc)  # subword models: optionally merged into words (ui/models.py)
+trace = models.words_toggle(trace, loc)  # subword models: optionally merged into words (ui/models.py)
 kinds = [k for k in ATTENTION_KINDS if k in trace.attention_kinds()]
 labels = {k: label(f"tab_{k}", loc) for k in kinds}
 by_label = {v: k for k, v in labels.items()}

@@ -28,7 +28,7 @@ from viz_model.trace import Trace
 
 from . import session
 from .markdown import md_escape
-from .view import DEFAULT_MODEL, MAX_MODEL_CHARS, Limits, View, choices, model_id_ok
+from .view import DEFAULT_MODEL, MAX_MODEL_CHARS, Limits, choices, model_id_ok
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +241,7 @@ def _typed_model() -> None:
         session.update(model=typed)
 
 
-def words_toggle(trace: Trace, view: View, locale: str) -> Trace:
+def words_toggle(trace: Trace, locale: str) -> Trace:
     """For a subword model, a toggle (the view's merge_subwords, so in the link) that merges the attention into
     words; the trace as drawn."""
     if not trace.meta.get("token_scheme"):
