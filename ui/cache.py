@@ -5,10 +5,12 @@ global. Models other than the shipped one are loaded by ui/models.py (one cache_
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import numpy as np
 import streamlit as st
+import torch
 
 from viz_model.analysis import pca_2d
 from viz_model.decoding import DecodeSettings
@@ -20,11 +22,15 @@ from . import models
 from .view import DEFAULT_MODEL
 
 TRACE_CACHE_BYTES = "64MB"  # the trace cache is bounded in bytes: about 40 traces of 16 tokens
+# One torch thread per trace: on shared cores the median is the same as with 2, and the p90 stays near it
+# (shared/STACK_NOTES.md). VIZ_TORCH_THREADS overrides it for the whole server process.
+TORCH_THREADS = int(os.environ.get("VIZ_TORCH_THREADS", "1"))
 
 
 @st.cache_resource(show_spinner="Loading the model…")
 def get_engine() -> Engine:
     """The trained default model (viz_model/checkpoints/default). Shared by every visitor: never mutate it."""
+    torch.set_num_threads(TORCH_THREADS)
     return Engine.load()
 
 

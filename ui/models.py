@@ -109,11 +109,12 @@ def _load(source: str, languages_json: str, max_parameters: int | None, name: st
 
 
 def torch_threads_one() -> None:
-    """One torch thread per serving process keeps tail latency steady on a shared CPU (STACK_NOTES)."""
+    """One torch thread per serving process keeps tail latency steady on a shared CPU (STACK_NOTES); the same
+    VIZ_TORCH_THREADS override as the shipped model's (ui/cache.py)."""
     import torch
 
-    if torch.get_num_threads() > 1 and not torch.cuda.is_available():
-        torch.set_num_threads(1)
+    if not torch.cuda.is_available():
+        torch.set_num_threads(int(os.environ.get("VIZ_TORCH_THREADS", "1")))
 
 
 def load(key: str) -> Any:
