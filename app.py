@@ -1,20 +1,22 @@
 """Streamlit entry point: the router. It owns the run.
 
-Run with `streamlit run app.py`. Each script run, in this order: load the shared model; read this session's view
-(from the URL on its first run; widgets change it in callbacks before the run starts, ui/session.py); decide which
-page shows (here only); draw the sidebar's controls; build the one `Run` (engine, view, trace or input error); draw the
-page's header, then the page itself, which only draws from `ui.session.current()`; then the share link and downloads;
-and last, write the view to the URL, once. ui/legacy_pages.py explains the one workaround the top-level `pages/`
-folder needs.
+Run with `streamlit run app.py`. Each script run, in this order: load the shared model, and the model the view (or
+a link) asks for, once (ui/models.py; one that cannot be used leaves a message and the shipped model); read this
+session's view (from the URL on its first run; fitted to the model's limits when the model changed; widgets change it
+in callbacks before the run starts, ui/session.py); decide which page shows (here only); draw the sidebar's controls;
+build the one `Run` (engine, view, trace or input error); draw the page's header, then the page itself, which only
+draws from `ui.session.current()` (or, for a page that needs a stack the model lacks, why it does not apply); then the
+share link and downloads; and last, write the view to the URL, once. ui/legacy_pages.py explains the one workaround
+the top-level `pages/` folder needs.
 """
 
 import streamlit as st
 
 st.set_page_config(page_title="Transformer, inside out", page_icon="🔍", layout="wide")
 
-from ui import cache, header, session, sidebar  # noqa: E402
+from ui import cache, header, models, session, sidebar  # noqa: E402
 from ui.markdown import md_escape  # noqa: E402
-from ui.view import PAGE_ORDER, Limits  # noqa: E402
+from ui.view import DEFAULT_MODEL, PAGE_ORDER  # noqa: E402
 from viz_model.i18n import label  # noqa: E402  (set_page_config must come first)
 from viz_model.tokenizer import MAX_SOURCE_TOKENS, InputError  # noqa: E402
 
@@ -23,8 +25,12 @@ try:
 except Exception:  # a missing or broken checkpoint: say so plainly, details go to the server log
     st.error(label("err_model"))
     raise
-limits = Limits.of(engine)
+engine, chosen = models.engine_for(models.requested(), engine)  # the view's (or link's) model, loaded once
+limits = models.limits_for(engine)
 view = session.load_view(limits)
+if view.model != chosen:  # it could not be used: the shipped model instead (models.show_failure says why)
+    session.update(model=DEFAULT_MODEL)
+view = session.fit_to(limits)
 
 # ------------------------------------------------------------------------------------------- which page shows
 pages = {name: st.Page(f"pages/{name}.py", title=header.page_title(name, view.locale), icon=header.ICONS[name],
@@ -41,10 +47,11 @@ if view.page != page:
 sidebar.controls(engine, limits)
 view = session.view()
 previous = st.session_state.get("run")
-key = (view.sentence, view.target_language, view.decode_settings())
+key = (view.sentence, view.target_language, view.decode_settings(), view.model)
 trace, error = None, None
 if previous is not None and previous.trace is not None and previous.view is not None and \
-        (previous.view.sentence, previous.view.target_language, previous.view.decode_settings()) == key:
+        (previous.view.sentence, previous.view.target_language, previous.view.decode_settings(),
+         previous.view.model) == key:
     trace = previous.trace  # one trace per session: the same input reuses it without another copy from the cache
 else:
     try:
@@ -53,14 +60,14 @@ else:
         error = err
 notices: list[tuple[str, str]] = []  # (text, icon): the view fitted to this trace, and notes on the input
 if trace is not None:
-    last_step = len(trace.next_tokens) - 1
-    if view.step > last_step:
+    last_step = len(trace.next_tokens) - 1  # -1: an encoder-only model decodes nothing
+    if 0 <= last_step < view.step:
         notices.append((label("clamped_step", view.locale, value=view.step, clamped=last_step), "ℹ️"))
         view = view.with_(step=last_step)
         session.update(step=last_step)
     if trace.meta.get("truncated_from"):
-        notices.append((label("truncated", view.locale, n=trace.meta["truncated_from"], limit=MAX_SOURCE_TOKENS),
-                        "✂️"))
+        notices.append((label("truncated", view.locale, n=trace.meta["truncated_from"],
+                              limit=trace.meta.get("token_limit", MAX_SOURCE_TOKENS)), "✂️"))
     if trace.meta.get("longer_than_training"):
         notices.append((label("longer_than_training", view.locale, n=len(trace.meta.get("source_words", [])),
                               limit=engine.info.get("max_source_words", MAX_SOURCE_TOKENS)), "📏"))
@@ -71,6 +78,7 @@ session.set_run(run)
 
 # ------------------------------------------------------------------------------------------- drawing
 session.show_warnings(view.locale)
+models.show_failure(view.locale)
 header.header(page, view.locale)
 if error is not None:
     st.error(header.input_error(error, view.locale), icon="🚫")
@@ -78,6 +86,11 @@ if error is not None:
 else:
     for text, icon in notices:
         st.info(md_escape(text), icon=icon)
-    current.run()
+    if (about := models.describe_model(trace, view.locale)) is not None:  # a model other than the shipped one
+        st.info(about, icon="🤗")  # values escaped in describe_model
+    if (missing := models.not_applicable(page, trace, view.locale)) is not None:
+        st.info(missing, icon="🚧")  # this page needs a stack the model lacks: said instead of drawn
+    else:
+        current.run()
 sidebar.footer(run)
 session.write_url(limits)

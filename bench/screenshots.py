@@ -32,12 +32,18 @@ VIEWS = [  # (file name, page path, query parameters[, colour scheme, viewport])
     ("overview_zh_ui", "", {"q": SENTENCE, "lang": "zh", "ui": "zh"}),
     ("attention_dark", "attention", {"q": SENTENCE, "lang": "zh", "kind": "cross", "layer": "2", "head": "1"}, "dark"),
     ("output_phone", "output", {"q": SENTENCE, "lang": "zh", "step": "4"}, "light", PHONE),
+    # A model other than the shipped one (models.toml): the real all-MiniLM-L6-v2 BERT encoder from PyPI.
+    ("model_minilm_attention", "attention", {"q": "Transformers visualise attention between subword pieces.",
+                                              "model": "minilm", "layer": "2", "head": "5"}),
+    ("model_minilm_words", "attention", {"q": "Transformers visualise attention between subword pieces.",
+                                          "model": "minilm", "layer": "2", "head": "5", "words": "1"}),
 ]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+    ap.add_argument("--only", nargs="*", metavar="NAME", help="take only these views (file names without .png)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -46,6 +52,8 @@ def main() -> None:
     with serve_app() as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         for name, path, params, *look in VIEWS:
+            if args.only and name not in args.only:
+                continue
             scheme = look[0] if look else "light"
             viewport = look[1] if len(look) > 1 else VIEWPORT
             page = browser.new_page(viewport=viewport, color_scheme=scheme)

@@ -4,13 +4,14 @@ import time
 
 import streamlit as st
 
-from ui import session, widgets
+from ui import models, session, widgets
 from viz_model import figures, tables
 from viz_model.i18n import label
-from viz_model.trace import ATTENTION_KINDS
+from viz_model.trace import ATTENTION_KINDS, attention_name
 
 run = session.current()
 trace, loc, view = run.trace, run.locale, run.view
+trace = models.words_toggle(trace, loc)  # subword models: optionally merged into words (ui/models.py)
 kinds = [k for k in ATTENTION_KINDS if k in trace.attention_kinds()]
 labels = {k: label(f"tab_{k}", loc) for k in kinds}
 by_label = {v: k for k, v in labels.items()}
@@ -46,7 +47,7 @@ def show(kind: str) -> None:
     with c2:
         head = widgets.head_select(run, key=f"head_{kind}")
     widgets.chart(figures.attention_heatmap(trace, kind, layer, head, locale=loc), key=f"heatmap_{kind}")
-    if kind == "decoder_self":
+    if kind == "decoder_self" and attention_name(kind, layer, "scores") in trace:  # merged words have no scores
         st.subheader(label("scores_vs_weights", loc))
         c1, c2 = st.columns(2)
         with c1:

@@ -11,8 +11,11 @@ trace, loc = run.trace, run.locale
 
 c1, c2 = st.columns([1, 2])
 with c1:
-    stack = session.bind(st.segmented_control, "ffn_stack", label("stack", loc), ["encoder", "decoder"],
-                         format_func=lambda s: label(f"pick_{s}", loc), required=True)
+    stacks = [s for s in ("encoder", "decoder") if trace.n_layers(s)]  # a model may have one stack only
+    stack = session.bind(st.segmented_control, "ffn_stack", label("stack", loc), stacks,
+                         format_func=lambda s: label(f"pick_{s}", loc), required=True,
+                         to_widget=lambda v: v if v in stacks else stacks[0])
+    stack = stack if stack in stacks else stacks[0]
 with c2:
     layer = widgets.layer_slider(run, trace.n_layers(stack), key="layer_ffn")
 

@@ -41,9 +41,10 @@ c1, c2 = st.columns(2)
 with c1:
     st.markdown(f"**{label('causal_row', loc)}**")
     widgets.chart(figures.attention_row(trace, "decoder_self", layer, step, locale=loc), key="row_self")
-with c2:
-    st.markdown(f"**{label('cross_row', loc)}**")
-    widgets.chart(figures.attention_row(trace, "cross", layer, step, locale=loc), key="row_cross")
+if "cross" in trace.attention_kinds():  # a decoder-only model has no cross-attention
+    with c2:
+        st.markdown(f"**{label('cross_row', loc)}**")
+        widgets.chart(figures.attention_row(trace, "cross", layer, step, locale=loc), key="row_cross")
 
 st.subheader(label("lens", loc))
 widgets.chart(figures.logit_lens_heatmap(trace, run.vocab, locale=loc), key="lens")

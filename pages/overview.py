@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import overview, session, widgets
+from ui import models, overview, session, widgets
 from ui.header import ICONS, page_title
 from viz_model import figures
 from viz_model.i18n import label
+from viz_model.trace import ATTENTION_KINDS
 
 run = session.current()
 trace, loc = run.trace, run.locale
@@ -15,13 +16,18 @@ with st.container(key="wide_diagram"):  # scrolls sideways on a phone (ui/header
     widgets.chart(figures.pipeline_figure(trace, locale=loc), key="pipeline")
 
 st.header(label("stages", loc))
+side = "src" if trace.has_encoder else "tgt"  # a model without an encoder (or a decoder) shows what it has
+kind = trace.attention_kinds()[-1]  # cross-attention where there is one
 stage_figures = {
-    "embeddings": lambda: figures.embedding_heatmap(trace, "src", "scaled", locale=loc),
-    "positional": lambda: figures.positional_heatmap(trace["embed.src.pos"], locale=loc),
-    "attention": lambda: figures.attention_heatmap(trace, "cross", trace.n_layers("decoder") - 1, None, locale=loc),
+    "embeddings": lambda: figures.embedding_heatmap(trace, side, "scaled", locale=loc),
+    "positional": lambda: figures.positional_heatmap(trace[f"embed.{side}.pos"], locale=loc),
+    "attention": lambda: figures.attention_heatmap(trace, kind, trace.n_layers(ATTENTION_KINDS[kind][0]) - 1, None,
+                                                   locale=loc),
     "ffn": lambda: figures.ffn_active_fraction(trace, locale=loc),
     "output": lambda: figures.next_token_bars(trace, run.vocab, 0, locale=loc),
 }
+if not trace.has_decoder:  # an encoder-only model predicts no next token
+    del stage_figures["output"]
 cols = st.columns(3) + st.columns(3)
 for col, (name, build) in zip(cols, stage_figures.items()):
     with col, st.container(border=True):
@@ -30,4 +36,5 @@ for col, (name, build) in zip(cols, stage_figures.items()):
 
 st.header(label("what_model_knows", loc))
 overview.model_card(run)
-overview.vocabulary_browser(run)
+if models.is_shipped(trace):  # the grammar's words: the shipped model's vocabulary only
+    overview.vocabulary_browser(run)

@@ -18,6 +18,9 @@ from viz_model.engine import Engine
 from viz_model.model import Transformer
 
 DEVICE = os.environ.get("VIZ_TEST_DEVICE", "cpu")
+# Tests never download: Hugging Face models in tests are built here or ship in an installed package.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 @functools.lru_cache(maxsize=1)

@@ -290,8 +290,10 @@ def _extreme_params(limits: Limits, end: int) -> dict[str, str]:
             out[p.key] = "mean" if end == 0 else str(bounds(p.key, limits)[1])
         elif p.kind == "dims":
             out[p.key] = str(bounds(p.key, limits)[end])
-        elif p.kind == "choice" and p.key != "page":
+        elif p.kind in ("choice", "model") and p.key != "page":
             out[p.key] = choices(p.key, limits)[-end]
+        elif p.kind == "flag":
+            out[p.key] = str(end)
     return out
 
 

@@ -6,7 +6,7 @@ from dataclasses import fields
 
 import pytest
 
-from ui.view import BY_KEY, PARAMS, Limits, View, bounds, choices, default_view, parse, to_params
+from ui.view import BY_KEY, PARAMS, Limits, View, bounds, choices, default_view, parse, refit, to_params
 from viz_model.decoding import DecodeSettings
 
 LIMITS = Limits(("es", "zh"), n_layers=3, n_heads=4, tgt_vocab=500, d_model=128)
@@ -127,3 +127,53 @@ def test_decode_settings_come_from_the_view():
 def test_unknown_keys_are_ignored():
     assert parse({"utm_source": "x", "embed": "true"}, LIMITS) == (View(), [])
     assert "utm_source" not in BY_KEY
+
+
+# ---------------------------------------------------------------------------------------------- other models (issue 10)
+MODELS = Limits(("es", "zh"), n_layers=3, n_heads=4, tgt_vocab=500, d_model=128, models=("default", "minilm"))
+
+
+def test_model_is_an_allowlisted_choice():
+    """`model` names a key of the allowlist (models.toml); the shipped model stays out of the link."""
+    assert choices("model", MODELS) == ("default", "minilm")
+    view, warns = parse({"model": "minilm"}, MODELS)
+    assert not warns and view.model == "minilm" and to_params(view, MODELS)["model"] == "minilm"
+    assert parse(to_params(view, MODELS), MODELS)[0] == view
+    assert "model" not in to_params(View(), MODELS)
+    for bad in ("someone/some-model", "", "MINILM"):
+        view, warns = parse({"model": bad}, MODELS)
+        assert view.model == "default" and warns[0][0] == "warn_choice" and warns[0][1]["value"] == bad
+
+
+def test_any_model_only_in_a_local_run():
+    """VIZ_ALLOW_ANY_MODEL=1 (Limits.any_model): any printable hub id or folder up to 200 characters."""
+    local = Limits(("es",), 3, 4, 500, 128, models=("default",), any_model=True)
+    for ok in ("Helsinki-NLP/opus-mt-en-es", "/models/my model", "x" * 200):
+        view, warns = parse({"model": ok}, local)
+        assert not warns and view.model == ok and parse(to_params(view, local), local)[0] == view
+    for bad in ("x" * 201, "a\nb", "", "tab\there"):
+        view, warns = parse({"model": bad}, local)
+        assert view.model == "default" and warns[0][0] == "warn_choice"
+    assert parse({"model": "Helsinki-NLP/opus-mt-en-es"}, MODELS)[0].model == "default"  # hosted: refused
+
+
+def test_merge_subwords_flag():
+    for raw, on in (("0", False), ("1", True)):
+        view, warns = parse({"words": raw}, LIMITS)
+        assert not warns and view.merge_subwords is on and roundtrip(view) == view
+    assert to_params(View(merge_subwords=True), LIMITS)["words"] == "1"
+    assert "words" not in to_params(View(), LIMITS)
+    for bad in ("2", "-1", "true", "0.5", ""):
+        view, warns = parse({"words": bad}, LIMITS)
+        assert view.merge_subwords is False and warns[0][0] == "warn_choice"
+
+
+def test_refit_clamps_the_view_to_another_model():
+    """A model switch keeps what the new model allows and clamps the rest, without warnings."""
+    small = Limits(("out",), n_layers=1, n_heads=2, tgt_vocab=100, d_model=16, models=("default", "minilm"))
+    view = View(model="minilm", target_language="zh", layer=2, head=3, top_k=400, dims=(0, 1, 100), page="ffn")
+    fitted = refit(view, MODELS, small)
+    assert fitted == view.with_(target_language="out", layer=0, head=None, top_k=100, dims=(0, 1))
+    assert refit(view, MODELS, MODELS) is view
+    back = refit(fitted.with_(model="default"), small, MODELS)
+    assert back.target_language == "es" and back.page == "ffn"

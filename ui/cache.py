@@ -1,5 +1,6 @@
 """Caches. The Engine is one shared, read-only object (cache_resource); traces are values (cache_data), keyed by the
-sentence, the target language and the DecodeSettings, so a run's state never lives on the model or in a global."""
+sentence, the target language, the DecodeSettings and the model, so a run's state never lives on the model or in a
+global. Models other than the shipped one are loaded by ui/models.py (one cache_resource per model)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from viz_model.engine import Engine
 from viz_model.model import sinusoidal_positions
 from viz_model.trace import Trace
 
+from . import models
+from .view import DEFAULT_MODEL
+
 TRACE_CACHE_BYTES = "64MB"  # the trace cache is bounded in bytes: about 40 traces of 16 tokens
 # One torch thread per trace: on shared cores the median is the same as with 2, and the p90 stays near it
 # (shared/STACK_NOTES.md). VIZ_TORCH_THREADS overrides it for the whole server process.
@@ -30,32 +34,51 @@ def get_engine() -> Engine:
     return Engine.load()
 
 
-@st.cache_data(max_entries=256, max_size=TRACE_CACHE_BYTES, show_spinner=False)
-def _trace_parts(sentence: str, lang: str,
-                 settings: DecodeSettings) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
-    tr = get_engine().trace(sentence, lang, settings)
+def engine_of(model: str = DEFAULT_MODEL) -> Any:
+    """The shared engine of `model` ("default": the shipped one; others from the allowlist, ui/models.py)."""
+    return get_engine() if model == DEFAULT_MODEL else models.load(model)
+
+
+def _parts(tr: Trace) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
     # A Trace holds read-only mapping proxies, which do not pickle: cache its plain parts.
     return dict(tr.arrays), tr.source_tokens, tr.target_tokens, tr.next_tokens, dict(tr.meta)
 
 
-def get_trace(sentence: str, lang: str, settings: DecodeSettings) -> Trace:
+@st.cache_data(max_entries=256, max_size=TRACE_CACHE_BYTES, show_spinner=False)
+def _trace_parts(sentence: str, lang: str,
+                 settings: DecodeSettings) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
+    return _parts(get_engine().trace(sentence, lang, settings))
+
+
+# Other models' traces are far larger (a 12-layer × 12-head model at 250 pieces: about 250 MB; bench/bench_scale.py):
+# keep only a few.
+@st.cache_data(max_entries=4, show_spinner=False)
+def _other_model_trace_parts(sentence: str, lang: str, settings: DecodeSettings,
+                             model: str) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
+    return _parts(models.load(model).trace(sentence, lang, settings))
+
+
+def get_trace(sentence: str, lang: str, settings: DecodeSettings, model: str = DEFAULT_MODEL) -> Trace:
     """Translate and record. Raises viz_model.tokenizer.InputError for unusable input (never cached)."""
-    return Trace(*_trace_parts(sentence, lang, settings))
+    if model == DEFAULT_MODEL:
+        return Trace(*_trace_parts(sentence, lang, settings))
+    return Trace(*_other_model_trace_parts(sentence, lang, settings, model))
 
 
 @st.cache_data(max_entries=16, max_size="32MB", show_spinner=False)
-def trace_download(sentence: str, lang: str, settings: DecodeSettings, kind: str) -> bytes:
+def trace_download(sentence: str, lang: str, settings: DecodeSettings, kind: str, model: str = DEFAULT_MODEL) -> bytes:
     """The whole trace as NPZ or JSON bytes: built once per trace, and only when a visitor asks for it."""
-    trace = get_trace(sentence, lang, settings)
+    trace = get_trace(sentence, lang, settings, model)
     if kind == "npz":
         return trace.to_npz_bytes()
     return json.dumps(trace.to_json_dict(), ensure_ascii=False).encode("utf-8")
 
 
-@st.cache_data(show_spinner=False)
-def vocab_projection_coords(side: str = "src") -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
-    """PCA of the whole embedding table: (coords (V, 2), tokens, explained variance ratio)."""
-    engine = get_engine()
+@st.cache_data(show_spinner=False, max_entries=8)
+def vocab_projection_coords(side: str = "src", model: str = DEFAULT_MODEL
+                            ) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+    """PCA of the whole embedding table of `model`: (coords (V, 2), tokens, explained variance ratio)."""
+    engine = engine_of(model)
     coords, _, ratio = pca_2d(engine.embedding_matrix(side))
     vocab = engine.src_vocab if side == "src" else engine.tgt_vocab
     return coords, tuple(vocab.itos), ratio

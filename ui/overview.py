@@ -74,7 +74,8 @@ def model_card(run: Run) -> None:
     st.caption(label("where_runs", loc, device=d["device"]))
     targets = " / ".join(label(f"lang_{code}", loc) if f"lang_{code}" in LABELS else md_escape(name)
                          for code, name in engine.languages.items())
-    st.markdown(f"**{label('task', loc)}** {label('task_line', loc, targets=targets)}")
+    if "family" not in d:  # the shipped model's task; another model is described above every page (ui/models.py)
+        st.markdown(f"**{label('task', loc)}** {label('task_line', loc, targets=targets)}")
     facts = training_facts(engine.info)
     if facts:
         fmt = {k: f"{v:,}" if isinstance(v, int) else v for k, v in facts.items()}

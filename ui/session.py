@@ -22,7 +22,7 @@ from viz_model.trace import Trace
 
 from . import legacy_pages
 from .markdown import md_escape
-from .view import PAGE_ORDER, Limits, View, bounds, parse, to_params
+from .view import PAGE_ORDER, Limits, View, bounds, parse, refit, to_params
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ class Run:
     def vocab(self) -> tuple[str, ...]:
         return self.engine.tgt_vocab.itos
 
+    @property
+    def model(self) -> str:
+        return self.view.model
+
 
 def load_view(limits: Limits) -> View:
     """This session's view; on its first run, read from the URL (warnings kept to show once)."""
@@ -51,6 +55,16 @@ def load_view(limits: Limits) -> View:
         st.session_state["view"], st.session_state["url_warnings"] = parse(params, limits)
         st.session_state["link_page"] = params.get("page")  # the page a shared link asks for, read once by the router
     return st.session_state["view"]
+
+
+def fit_to(limits: Limits) -> View:
+    """The session's view fitted to this run's model: when the model (and so its limits) changed since the last run,
+    every value is clamped to what the new one allows, silently (ui/view.py refit)."""
+    old = st.session_state.get("limits")
+    if old is not None and old != limits:
+        st.session_state["view"] = refit(view(), old, limits)
+    st.session_state["limits"] = limits
+    return view()
 
 
 def view() -> View:

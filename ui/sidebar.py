@@ -1,4 +1,5 @@
-"""The sidebar shared by every page: interface language, sentence, target language, decoding, sharing, downloads.
+"""The sidebar shared by every page: interface language, model, sentence, target language, decoding, sharing,
+downloads.
 
 Drawn by the router (app.py): `controls` before the page, `footer` after it.
 """
@@ -13,7 +14,7 @@ from viz_model import grammar
 from viz_model.i18n import LABELS, LANGUAGES, label
 from viz_model.tokenizer import MAX_INPUT_CHARS, MAX_SOURCE_TOKENS
 
-from . import cache, session
+from . import cache, models, session
 from .session import Run
 from .view import DEFAULT_SENTENCE, MAX_NEW_TOKENS, Limits, View, bounds
 
@@ -68,9 +69,11 @@ def controls(engine, limits: Limits) -> None:
     with st.sidebar:
         session.bind(st.segmented_control, "locale", label("ui_language", loc), list(LANGUAGES),
                      format_func=LANGUAGES.get, required=True)
+        models.picker(limits, loc)  # only where the allowlist names other models (and transformers is installed)
         session.bind(st.text_input, "sentence", label("sentence", loc), max_chars=MAX_INPUT_CHARS,
                      help=label("sentence_help", loc))
-        st.caption(label("caps", loc, tokens=MAX_SOURCE_TOKENS, steps=MAX_NEW_TOKENS))
+        cap = getattr(engine, "max_positions", MAX_SOURCE_TOKENS)  # another model: its own position limit
+        st.caption(label("caps", loc, tokens=cap, steps=MAX_NEW_TOKENS))
         example_key = f"w_example.{loc}"
         st.selectbox(label("examples", loc), example_sentences(), index=None, key=example_key,
                      placeholder=label("examples_placeholder", loc), on_change=_pick_example, args=(example_key,))
@@ -100,11 +103,11 @@ def footer(run: Run) -> None:
             st.code(session.share_url(run.limits), language=None, wrap_lines=True)
         if run.trace is None:
             return
-        inputs = (run.view.sentence, run.view.target_language, run.view.decode_settings())
+        inputs, model = (run.view.sentence, run.view.target_language, run.view.decode_settings()), run.model
         with st.expander(label("downloads", loc)):  # callables: built when clicked, once per trace (ui/cache.py)
-            st.download_button(label("download_npz", loc), data=lambda: cache.trace_download(*inputs, "npz"),
+            st.download_button(label("download_npz", loc), data=lambda: cache.trace_download(*inputs, "npz", model),
                                file_name="trace.npz", mime="application/octet-stream", on_click="ignore",
                                key="dl_npz", width="stretch")
-            st.download_button(label("download_json", loc), data=lambda: cache.trace_download(*inputs, "json"),
+            st.download_button(label("download_json", loc), data=lambda: cache.trace_download(*inputs, "json", model),
                                file_name="trace.json", mime="application/json", on_click="ignore", key="dl_json",
                                width="stretch")

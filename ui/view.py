@@ -27,6 +27,8 @@ MAX_NEW_TOKENS = DecodeSettings.max_new_tokens  # the cap on generated tokens, a
 MAX_SEED = 2**31 - 1
 AUTO_POSITIONS = 32  # positions shown when the link does not say: at least this many, or the sentence's length
 MAX_DIMS = 16
+DEFAULT_MODEL = "default"  # the shipped model; others are keys of the allowlist (models.toml, ui/models.py)
+MAX_MODEL_CHARS = 200  # a hub id or folder typed in a local run (VIZ_ALLOW_ANY_MODEL=1)
 
 Warning_ = tuple[str, dict[str, Any]]  # (text key, format params)
 
@@ -40,12 +42,14 @@ class Limits:
     n_heads: int
     tgt_vocab: int
     d_model: int
+    models: tuple[str, ...] = (DEFAULT_MODEL,)  # model keys a link may name (the allowlist, ui/models.py)
+    any_model: bool = False  # a local run that allows any hub id or folder (VIZ_ALLOW_ANY_MODEL=1)
 
     @classmethod
-    def of(cls, engine: Any) -> Limits:
+    def of(cls, engine: Any, models: tuple[str, ...] = (DEFAULT_MODEL,), any_model: bool = False) -> Limits:
         d = engine.describe()
         return cls(tuple(engine.languages), max(d["encoder_layers"], d["decoder_layers"]), d["heads"],
-                   d["tgt_vocab"], d["d_model"])
+                   d["tgt_vocab"], d["d_model"], tuple(models), any_model)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class View:
     """One complete, valid view of the app. Build a new one (`with_`) rather than changing one."""
 
     sentence: str = DEFAULT_SENTENCE
+    model: str = DEFAULT_MODEL  # which model traces the sentence
     target_language: str = "es"
     page: str = "overview"
     locale: str = "en"  # the interface language
@@ -70,6 +75,7 @@ class View:
     dims: tuple[int, ...] = DEFAULT_DIMS  # positional-encoding dimensions drawn as curves
     chart_temperature: float = 1.0  # the output page's live temperature for its chart
     bars: int = 10  # bars in the next-token chart
+    merge_subwords: bool = False  # attention page, subword models: pieces merged into words
 
     def with_(self, **changes: Any) -> View:
         return replace(self, **changes)
@@ -92,7 +98,8 @@ Choices = tuple[str, ...] | Callable[[Limits], tuple[str, ...]]
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter of the view. kind: text, choice, int, float, head (an int or "mean") or dims (a list of ints)."""
+    """One parameter of the view. kind: text, choice, int, float, head (an int or "mean"), dims (a list of ints),
+    flag (0 or 1) or model (a choice; any printable id up to MAX_MODEL_CHARS when Limits.any_model)."""
 
     key: str  # in the URL
     field: str  # in View
@@ -110,6 +117,7 @@ class Param:
 
 PARAMS: tuple[Param, ...] = (
     Param("q", "sentence", "text", always=True),
+    Param("model", "model", "model", choices=lambda lim: lim.models),
     Param("lang", "target_language", "choice", choices=lambda lim: lim.languages, always=True),
     Param("page", "page", "choice", choices=PAGE_ORDER, always=True),
     Param("ui", "locale", "choice", choices=tuple(LANGUAGES)),
@@ -127,6 +135,7 @@ PARAMS: tuple[Param, ...] = (
     Param("dims", "dims", "dims", 0, lambda lim: lim.d_model - 1),
     Param("vt", "chart_temperature", "float", 0.1, 5.0),
     Param("k", "bars", "int", 1, 30),
+    Param("words", "merge_subwords", "flag"),
 )
 BY_KEY: dict[str, Param] = {p.key: p for p in PARAMS}
 BY_FIELD: dict[str, Param] = {p.field: p for p in PARAMS}
@@ -153,6 +162,17 @@ def default_view(limits: Limits) -> View:
     return View(target_language=lang)
 
 
+def model_id_ok(raw: str) -> bool:
+    """A hub id or folder a local run may name: printable, 1 to MAX_MODEL_CHARS characters."""
+    return 0 < len(raw) <= MAX_MODEL_CHARS and raw.isprintable()
+
+
+def refit(view: View, old: Limits, new: Limits) -> View:
+    """The view after the model changed from one with `old` limits to one with `new`: every value clamped to what the
+    new model allows (languages, layers, heads, ...), silently, as a link to it would be read."""
+    return view if old == new else parse(to_params(view, old), new)[0]
+
+
 def _number(raw: str, kind: str) -> float | int | None:
     try:
         x = float(raw.strip())
@@ -170,9 +190,13 @@ def _parse_one(p: Param, raw: str, limits: Limits, default: Any) -> tuple[Any, W
     shown = raw[:40]
     if p.kind == "text":
         return raw, None  # checked in parse (length, markup)
-    if p.kind == "choice":
+    if p.kind == "flag":
+        if raw in ("0", "1"):
+            return raw == "1", None
+        return default, ("warn_choice", dict(name=p.key, value=shown, choices="0, 1", default=int(default)))
+    if p.kind in ("choice", "model"):
         allowed = choices(p.key, limits)
-        if raw in allowed:
+        if raw in allowed or (p.kind == "model" and limits.any_model and model_id_ok(raw)):
             return raw, None
         warn_key = "warn_page" if p.key == "page" else "warn_choice"
         return default, (warn_key, dict(name=p.key, value=shown, choices=", ".join(allowed), default=default))
@@ -233,6 +257,8 @@ def _format(p: Param, value: Any) -> str:
         return ",".join(str(d) for d in value)
     if p.kind == "float":
         return str(round(float(value), p.decimals))
+    if p.kind == "flag":
+        return "1" if value else "0"
     return str(value)
 
 

@@ -30,7 +30,7 @@ def notices(trace: Trace) -> list[str]:
     """Human-readable notes about the input: truncation, unknown words, unfinished output."""
     m, out = trace.meta, []
     if m.get("truncated_from"):
-        out.append(f"input truncated from {m['truncated_from']} to {MAX_SOURCE_TOKENS} tokens")
+        out.append(f"input truncated from {m['truncated_from']} to {m.get('token_limit', MAX_SOURCE_TOKENS)} tokens")
     for w in m.get("unknown_words", []):
         sugg = m.get("suggestions", {}).get(w) or []
         out.append(f"unknown word {w!r}" + (f" (did you mean: {', '.join(sugg)}?)" if sugg else ""))
@@ -70,7 +70,8 @@ def json_summary(trace: Trace, vocab: Sequence[str]) -> dict[str, Any]:
                   "heads": d["heads"], "d_model": d["d_model"], "d_ff": d["d_ff"], "parameters": d["parameters"],
                   "device": d["device"]},
         "attention": {kind: np.round(trace.attention_stack(kind), 6).tolist() for kind in trace.attention_kinds()},
-        "top_k": [[{"token": t, "prob": round(p, 6)} for t, p in row] for row in top_k(trace["probs"], vocab, TOP_K)],
+        "top_k": [[{"token": t, "prob": round(p, 6)} for t, p in row] for row in top_k(trace["probs"], vocab, TOP_K)]
+        if "probs" in trace else [],  # an encoder-only model (--model) predicts no tokens
     }
 
 
@@ -84,10 +85,11 @@ def text_summary(trace: Trace, vocab: Sequence[str]) -> str:
              f"source     {' '.join(trace.source_tokens)}",
              f"target     {' '.join(trace.target_tokens)}"]
     lines += [f"note       {n}" for n in notices(trace)]
-    emb = trace["embed.src.sum"]
-    lines.append(f"embedding  {emb.shape[0]} source tokens × {emb.shape[1]} dims; mean |embedding×√d| "
-                 f"{np.linalg.norm(trace['embed.src.scaled'], axis=-1).mean():.2f}, |PE| "
-                 f"{np.linalg.norm(trace['embed.src.pos'], axis=-1).mean():.2f}")
+    side = "src" if "embed.src.sum" in trace else "tgt"  # a decoder-only model (--model) has no source side
+    emb = trace[f"embed.{side}.sum"]
+    lines.append(f"embedding  {emb.shape[0]} {'source' if side == 'src' else 'input'} tokens × {emb.shape[1]} dims; "
+                 f"mean |embedding×√d| {np.linalg.norm(trace[f'embed.{side}.scaled'], axis=-1).mean():.2f}, |PE| "
+                 f"{np.linalg.norm(trace[f'embed.{side}.pos'], axis=-1).mean():.2f}")
     for kind in trace.attention_kinds():
         ent = attention_entropy(trace.attention_stack(kind))
         lines.append(f"attention  {kind:<13} entropy (bits) per layer, heads: "
@@ -102,8 +104,9 @@ def text_summary(trace: Trace, vocab: Sequence[str]) -> str:
             frac = [float((trace[f"{stack}.{i}.ffn.hidden"] > 0).mean()) for i in range(n)]
             lines.append(f"ffn        {stack} fraction of units active per layer: "
                          + " ".join(f"{f:.0%}" for f in frac))
-    lines.append("output     top-5 next tokens per step:")
-    for t, row in enumerate(top_k(trace["probs"], vocab, TOP_K)):
+    if "probs" in trace:
+        lines.append("output     top-5 next tokens per step:")
+    for t, row in enumerate(top_k(trace["probs"], vocab, TOP_K) if "probs" in trace else []):
         lines.append(f"  {t:>2} {trace.target_tokens[t]:>10} → " + ", ".join(f"{tok} {p:.2f}" for tok, p in row))
     return "\n".join(lines)
 
@@ -112,7 +115,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m viz_model", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sentence", help="English sentence to translate")
-    ap.add_argument("--lang", default="es", help="target language (es, zh)")
+    ap.add_argument("--lang", default=None, help="target language (es, zh; default es); with --model: one of the "
+                    "languages the model was given, or left out")
     ap.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
     ap.add_argument("--top-k", type=int, default=0, help="sample from the k most likely tokens (0 = all)")
     ap.add_argument("--seed", type=int, default=0)
@@ -121,6 +125,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--npz", metavar="PATH", help="also write every array of the trace to PATH")
     ap.add_argument("--checkpoint", default=None, help="checkpoint folder (default: the shipped model)")
     ap.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    ap.add_argument("--model", default=None, metavar="NAME_OR_PATH",
+                    help="a Hugging Face model (hub id or local folder) instead of the shipped one; needs "
+                         "requirements-hf.txt (see README, 'Bring your own model')")
     return ap.parse_args(argv)
 
 
@@ -133,18 +140,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .engine import DEFAULT_CHECKPOINT, Engine
 
         settings = DecodeSettings(args.temperature, args.top_k, args.seed, args.max_new_tokens)
-        engine = Engine.load(args.checkpoint or DEFAULT_CHECKPOINT, device=args.device)
-        trace = engine.trace(args.sentence, args.lang, settings)
+        engine = Engine.load(args.checkpoint or DEFAULT_CHECKPOINT, device=args.device, model=args.model)
+        trace = engine.trace(args.sentence, args.lang or ("es" if args.model is None else None), settings)
         vocab = engine.tgt_vocab.itos
         if args.npz:
             with open(args.npz, "wb") as f:
                 f.write(trace.to_npz_bytes())
+    except ImportError as e:  # --model without the optional packages
+        print(f"error: {e.name or e} is not installed: pip install -r requirements-hf.txt", file=sys.stderr)
+        return 2
     except (InputError, ValueError, OSError, RuntimeError) as e:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         print(f"error: {msg}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(json_summary(trace, vocab), ensure_ascii=False))
+        summary = json_summary(trace, vocab)
+        if args.model is not None:
+            from .hf.report import add_model_fields
+
+            add_model_fields(summary, trace)
+        print(json.dumps(summary, ensure_ascii=False))
     else:
         for n in notices(trace):
             print(f"notice: {n}", file=sys.stderr)

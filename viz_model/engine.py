@@ -15,7 +15,7 @@ import logging
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -27,6 +27,9 @@ from .decoding import DecodeSettings, generate, to_numpy
 from .model import Transformer
 from .tokenizer import EOS, MAX_SOURCE_TOKENS, UNK, InputError, Tokenized, Vocab, lang_tag, tokenize
 from .trace import Trace
+
+if TYPE_CHECKING:
+    from .hf import HFEngine
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,14 @@ class Engine:
     info: dict[str, Any]  # training details and metrics, for display
 
     @classmethod
-    def load(cls, path: Path | str = DEFAULT_CHECKPOINT, device: str = "auto") -> Engine:
+    def load(cls, path: Path | str = DEFAULT_CHECKPOINT, device: str = "auto", model: str | None = None,
+             **hf_options: Any) -> Engine | HFEngine:
+        """The shipped model (or a checkpoint folder `path`); with `model` (a Hugging Face hub id or local folder)
+        a viz_model.hf.HFEngine instead, which traces into the same names (`hf_options`: see HFEngine.load)."""
+        if model is not None:
+            from .hf import HFEngine  # optional dependency (requirements-hf.txt): imported only when asked for
+
+            return HFEngine.load(model, device=device, **hf_options)
         path = Path(path)
         meta = json.loads((path / "config.json").read_text(encoding="utf-8"))
         cfg = ModelConfig.from_dict(meta["model"])

@@ -460,6 +460,61 @@ LABELS: dict[str, dict[str, str]] = {
               "ax 把分数变成概率。贪心解码取概率最大的词；采样则随机抽取一个，温度 τ 使分布更尖锐或更平缓"
               "。选中的词作为下一步的输入。",
     },
+    # ================================================================ other models (ui/models.py, issue 10)
+    "model": {"en": "Model", "zh": "模型"},
+    "model_help": {"en": "The shipped model, or one of the pretrained models this app allows (models.toml).",
+                   "zh": "内置模型，或本应用允许的预训练模型之一（models.toml）。"},
+    "model_default": {"en": "Shipped model (English → Spanish / Chinese, trained here)",
+                      "zh": "内置模型（英文 → 西班牙语 / 中文，在此训练）"},
+    "model_any": {"en": "Any hub id or local folder (local run)", "zh": "任意模型库 id 或本地文件夹（本地运行）"},
+    "merge_subwords": {"en": "Merge subwords into words", "zh": "把子词合并成词"},
+    "merge_subwords_help": {
+        "en": "A word is a piece that starts a word and the pieces that continue it (\"·\"). Attention to a word is "
+              "the sum over its pieces; attention from a word is the mean over its pieces, so rows still sum to 1. "
+              "Scores are not shown merged.",
+        "zh": "一个词 = 开始一个词的子词加上接续它的子词（“·”）。对一个词的注意力是其各子词之和；"
+              "一个词发出的注意力是其各子词的平均，因此每行之和仍为 1。合并时不显示分数。",
+    },
+    "model_failed": {"en": "The model **{name}** {why}: {detail}. Showing the shipped model instead.",
+                     "zh": "模型 **{name}** {why}：{detail}。改为显示内置模型。"},
+    "model_too_large": {"en": "is too large for this machine", "zh": "对这台机器来说太大"},
+    "model_unsupported": {"en": "is not a supported kind of model", "zh": "不是受支持的模型类型"},
+    "model_unreachable": {"en": "could not be reached or read", "zh": "无法访问或读取"},
+    "model_not_loaded": {"en": "could not be loaded", "zh": "无法加载"},
+    "model_needs_package": {"en": "needs the package {package}, which this installation lacks",
+                            "zh": "需要本安装缺少的软件包 {package}"},
+    "model_kind_encoder_decoder": {"en": "encoder-decoder", "zh": "编码器-解码器"},
+    "model_kind_encoder_only": {"en": "encoder-only", "zh": "仅编码器"},
+    "model_kind_decoder_only": {"en": "decoder-only", "zh": "仅解码器"},
+    "model_line": {
+        "en": "**{name}** — {family}, {kind}, {enc}+{dec} layers × {heads} heads, d_model {d}, {norm}-LN, "
+              "{positions} positions; scores = {scores}. Tokens are subword pieces: \"·\" starts a piece that "
+              "continues a word.",
+        "zh": "**{name}** — {family}，{kind}，{enc}+{dec} 层 × {heads} 个注意力头，d_model {d}，{norm}-LN，"
+              "{positions} 位置编码；分数 = {scores}。词元是子词片段：以 “·” 开始的片段接续前面的词。",
+    },
+    "model_no_decoder": {
+        "en": "This model has no decoder: the decoder's views (target side, masked self-attention, cross-attention, "
+              "output) do not apply.",
+        "zh": "该模型没有解码器：解码器的视图（目标端、带掩码的自注意力、交叉注意力、输出）不适用。",
+    },
+    "model_no_encoder": {
+        "en": "This model has no encoder: the source side and cross-attention do not apply; the sentence is the "
+              "prompt, and the model continues it.",
+        "zh": "该模型没有编码器：源端和交叉注意力不适用；句子就是提示，模型接着往下写。",
+    },
+    "model_no_output": {
+        "en": "An encoder-only model predicts no next token: there is no decoding, no output distribution and no "
+              "logit lens. The encoder's views are on the other pages.",
+        "zh": "仅编码器的模型不预测下一个词元：没有解码、没有输出分布，也没有 logit 透镜。编码器的视图在其他页面。",
+    },
+    "relative_positions": {
+        "en": "This model has no absolute positions to add to the embeddings (the table and curves do not apply): it "
+              "adds a learned bias for each relative distance to the attention scores instead (T5's relative "
+              "position bias; in the trace as encoder.pos_bias and decoder.pos_bias).",
+        "zh": "该模型没有加到嵌入上的绝对位置（位置表和曲线不适用）：它改为给注意力分数加上按相对距离学习的偏置"
+              "（T5 的相对位置偏置；在轨迹中为 encoder.pos_bias 和 decoder.pos_bias）。",
+    },
     "class_noun": {"en": "noun", "zh": "名词"},
     "class_adjective": {"en": "adjective", "zh": "形容词"},
     "class_verb": {"en": "verb", "zh": "动词"},

@@ -3,6 +3,10 @@
 Names (the single place they are documented). S = source positions, T = decoder input positions (starting with the
 start token <s>), D = d_model, H = heads, dk = D / H, F = d_ff, V = target vocabulary. {l} is a layer index. Batch
 dimension removed. A model with only an encoder or only a decoder simply lacks the other stack's names.
+Hugging Face models (viz_model/hf) use the same names; how they differ is in meta["model"] (viz_model/hf/capture.py):
+norm "pre" means resid = x + sublayer(LayerNorm(x)) and normed = LayerNorm(x), the sub-layer's input (a layer's
+output is then ffn.resid); positions "relative" (T5) means embed.*.pos is zero and {stack}.pos_bias (H, N, N) is the
+bias added to every layer's scores; dk is the model's own head size; ffn.hidden is its own activation.
 
     embed.{side}.raw              (N, D)      token embedding rows; side is "src" (N = S) or "tgt" (N = T)
     embed.{side}.scaled           (N, D)      raw × √D
