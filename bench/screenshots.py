@@ -32,6 +32,11 @@ VIEWS = [  # (file name, page path, query parameters[, colour scheme, viewport])
     ("overview_zh_ui", "", {"q": SENTENCE, "lang": "zh", "ui": "zh"}),
     ("attention_dark", "attention", {"q": SENTENCE, "lang": "zh", "kind": "cross", "layer": "2", "head": "1"}, "dark"),
     ("output_phone", "output", {"q": SENTENCE, "lang": "zh", "step": "4"}, "light", PHONE),
+    # What the app says about a translation (ui/honesty.py): in the model's language, a model error, outside, a copy.
+    ("honesty_in_grammar", "", {"q": "The children are playing in the garden.", "lang": "zh"}),
+    ("honesty_model_error", "", {"q": "We went to the park yesterday.", "lang": "es"}),
+    ("honesty_outside", "", {"q": "Colorless green ideas sleep furiously.", "lang": "es"}),
+    ("honesty_copy", "", {"q": "My name is Zorbalinda.", "lang": "zh"}),
     # A model other than the shipped one (models.toml): the real all-MiniLM-L6-v2 BERT encoder from PyPI.
     ("model_minilm_attention", "attention", {"q": "Transformers visualise attention between subword pieces.",
                                               "model": "minilm", "layer": "2", "head": "5"}),

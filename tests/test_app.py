@@ -433,7 +433,8 @@ def test_in_grammar_sentence_shows_reference(engine) -> None:
     at = new_app(q="My name is Anna.", lang="es")
     no_exception(at)
     ok = [s.value for s in at.success]
-    assert ok and "Me llamo Anna." in ok[0] and expected(engine, "My name is Anna.").meta["matches_reference"]
+    assert ok and "Me llamo Anna." in ok[0].replace("\\", "")
+    assert expected(engine, "My name is Anna.").meta["matches_reference"]
 
 
 def test_outside_sentence_is_flagged_with_the_reason() -> None:
@@ -480,8 +481,8 @@ def test_low_confidence_tokens_are_marked(engine) -> None:
     conf = expected(engine, q).meta["confidence"]
     at = new_app(q=q)
     no_exception(at)
-    marked = ":orange-background[" in texts(at)
-    assert marked == any(c < 0.5 for c in conf[:-1])
+    translation = [m.value for m in at.markdown if m.value.startswith("#### ")][-1]  # after the input's line
+    assert (":orange-background[" in translation) == any(c < 0.5 for c in conf[:-1])
 
 
 def test_downloads_are_built_once_per_trace(engine) -> None:

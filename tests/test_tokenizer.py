@@ -12,7 +12,8 @@ VOCAB = Vocab(["the", "cat", "sees", "dog", "black", "does", "not", "see", ".", 
 def test_split_words():
     assert split_words("The CAT sees the dog.") == ["the", "cat", "sees", "the", "dog", "."]
     assert split_words("Doesn't it? 3 dogs,") == ["does", "not", "it", "?", "three", "dogs", ","]
-    assert split_words("It’s the cat's") == ["it", "is", "the", "cat", "s"]
+    assert split_words("It’s the cat's") == ["it", "is", "the", "cat", "'s"]  # "'s" after a noun: the possessive
+    assert split_words("Anna's dog! 7 ፩ 🏳️‍🌈") == ["anna", "'s", "dog", "!", "seven", "፩", "🏳️\u200d🌈"]
     assert split_words("  spaced\tout\n") == ["spaced", "out"]
 
 
@@ -39,9 +40,21 @@ def test_bad_input_raises_input_error(text, code):
     assert e.value.code == code and str(e.value)
 
 
-def test_partly_unknown_punctuation_is_accepted():
-    t = tokenize("!!! ...", VOCAB)
-    assert t.tokens == (UNK, UNK, UNK, ".", ".", ".") and t.unknown == ("!",)
+def test_punctuation_only_is_refused_like_empty_input():
+    for text in ("!!! ...", "...", "?!", "—"):
+        with pytest.raises(InputError) as e:
+            tokenize(text, VOCAB)
+        assert e.value.code == "no_words"
+    t = tokenize("the cat !!! ...", VOCAB)  # punctuation beside words is fine
+    assert t.tokens[:2] == ("the", "cat") and t.unknown == ("!",)
+
+
+def test_typo_suggestions_prefer_few_edits_same_first_letter_and_length():
+    from viz_model.tokenizer import suggest
+
+    known = ["dog", "do", "go", "god", "reads", "needs", "reed"]
+    rank = {"do": 5, "go": 10, "needs": 50, "dog": 300, "reads": 500}
+    assert suggest("dgo", known, rank)[0] == "dog" and suggest("reeds", known, rank)[0] == "reads"
 
 
 def test_long_input_is_truncated_with_notice():
