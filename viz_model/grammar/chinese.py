@@ -329,7 +329,7 @@ class Chinese:
             pred = self.adj_pred(first, neg and not fut, c.aux_i, c.neg_i, bare=wh == "why")
             if len(adjs) == 2:
                 pred += [T("，", c.and_i), T("也", c.and_i)] + self.adj_pred(adjs[1], False, (), (), False)
-            return subj + pre + self.dou(c) + (fut if fut else []) + pred + self.loc_tail(c)
+            return subj + pre + self.dou(c) + fut + pred
         if c.pred == "nom":
             nom = c.nom
             shi = [T("不是" if neg and not fut else "是", c.aux_i, c.neg_i if not fut else ())]
@@ -354,9 +354,6 @@ class Chinese:
         if s.kind == "demo":
             return [T("这" if s.det == "this" else "那", s.head_i)]
         return self.np(s)
-
-    def loc_tail(self, c: Clause) -> list[Tok]:
-        return []
 
     def adj_pred(self, a: AdjUse, neg: bool, aux_i, neg_i, bare: bool = False) -> list[Tok]:
         if neg and a.very_i and "很" in a.adj.zh_pred:  # "not very big": 不太大
@@ -387,11 +384,7 @@ class Chinese:
     def sentence(self, s: Sentence) -> list[Tok]:
         if s.form == "phrase":
             ph = s.phrase
-            align: dict[int, set[int]] = {}
-            if ph.zh_align:
-                for a, b in ph.zh_align:
-                    align.setdefault(b, set()).add(s.phrase_i[a])
-            out = [T(w, align.get(k, ()) if ph.zh_align else s.phrase_i) for k, w in enumerate(ph.zh)]
+            out = [(w, a) for w, a in zip(ph.zh, ph.alignment("zh", s.phrase_i))]
             q = s.punct == "?" or ph.en[0] in ("how", "what", "where")
             return out + [T("？" if q else PUNCT[s.punct], s.punct_i)]
         if s.form == "imp":

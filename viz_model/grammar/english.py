@@ -785,8 +785,6 @@ class G:
         def ok(a):
             if a.kind in taken:  # "the black cat is black", "the big cat is small"
                 return False
-            if base.get("time_ok") is False:
-                return False
             if a.kind == "origin" and cls == "place":
                 return False
             return a.predicative and (cls in a.applies_to or (subj.kind == "noun" and subj.head.en in a.applies_to))

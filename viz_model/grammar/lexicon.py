@@ -191,6 +191,17 @@ class Phrase:
     es_align: tuple[tuple[int, int], ...] | None
     zh_align: tuple[tuple[int, int], ...] | None
 
+    def alignment(self, lang: str, src: tuple[int, ...]) -> list[frozenset[int]]:
+        """Per target token, the English indices (`src`: the phrase's token positions) it translates: every token
+        with every word when the file gives no alignment, else the listed links (an unlisted token has none)."""
+        tokens, links = (self.es, self.es_align) if lang == "es" else (self.zh, self.zh_align)
+        if not links:
+            return [frozenset(src)] * len(tokens)
+        out: list[set[int]] = [set() for _ in tokens]
+        for a, b in links:
+            out[b].add(src[a])
+        return [frozenset(x) for x in out]
+
 
 @dataclass(frozen=True)
 class Lexicon:

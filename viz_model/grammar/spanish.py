@@ -500,13 +500,7 @@ class Spanish:
     def sentence(self, s: Sentence) -> list[Tok]:
         if s.form == "phrase":
             ph = s.phrase
-            out = []
-            align = dict()
-            if ph.es_align:
-                for a, b in ph.es_align:
-                    align.setdefault(b, set()).add(s.phrase_i[a])
-            for k, w in enumerate(ph.es):
-                out.append(T(w, align.get(k, s.phrase_i) if ph.es_align else s.phrase_i))
+            out = [(w, a) for w, a in zip(ph.es, ph.alignment("es", s.phrase_i))]
             question = s.punct == "?" or ph.en[0] in ("how", "what", "where")
             return self.punctuate(out, s, question)
         if s.form == "imp":
