@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from viz_model.engine import Engine
 from viz_model.train import lr_at, main
 
@@ -47,6 +49,13 @@ def test_learning_rate_schedule():
     assert lr_at(1, 1e-3, 100) == 1e-5
     assert lr_at(100, 1e-3, 100) == 1e-3
     assert abs(lr_at(400, 1e-3, 100) - 5e-4) < 1e-12
+    # linear: the peak after warm-up, half-way down at the middle, 2% of the peak at the last step
+    assert lr_at(100, 1e-3, 100, 1100, "linear") == 1e-3
+    assert abs(lr_at(600, 1e-3, 100, 1100, "linear") - 1e-3 * 0.51) < 1e-12
+    assert abs(lr_at(1100, 1e-3, 100, 1100, "linear") - 2e-5) < 1e-12
+    assert lr_at(5000, 1e-3, 100, 1100, "linear") == lr_at(1100, 1e-3, 100, 1100, "linear")
+    with pytest.raises(ValueError):
+        lr_at(200, 1e-3, 100, 1100, "cosine")
 
 
 def test_heldout_file_is_byte_reproducible(tmp_path):

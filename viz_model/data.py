@@ -59,11 +59,21 @@ def generate(n_sentences: int, seed: int, workers: int = 1, chunk: int = 2000) -
     return out
 
 
-def make_splits(n_sentences: int, seed: int, n_valid: int, n_test: int, workers: int = 1) -> Splits:
-    """Unique English sentences, shuffled and cut: a test sentence never appears in training (in any language)."""
-    examples = generate(n_sentences, seed, workers)
+PHRASE_COPIES = 12
+
+
+def make_splits(n_sentences: int, seed: int, n_valid: int, n_test: int, workers: int = 1,
+                phrase_copies: int = PHRASE_COPIES) -> Splits:
+    """Unique English sentences, shuffled and cut: a test sentence never appears in training (in any language).
+    Set phrases are a closed list to memorise, not a construction to generalise: every one of them (with each
+    ending) goes into training `phrase_copies` times, and none into validation or test."""
+    phrases = grammar.phrase_examples()
+    phrase_sources = {ex.source for ex in phrases}
+    examples = [ex for ex in generate(n_sentences, seed, workers) if ex.source not in phrase_sources]
     random.Random(seed + 1).shuffle(examples)
-    return Splits(examples[n_valid + n_test :], examples[:n_valid], examples[n_valid : n_valid + n_test])
+    train = examples[n_valid + n_test :] + phrases * phrase_copies
+    random.Random(seed + 3).shuffle(train)
+    return Splits(train, examples[:n_valid], examples[n_valid : n_valid + n_test])
 
 
 def make_vocabs(languages: Sequence[str], examples: Sequence[grammar.Example] = ()) -> tuple[Vocab, Vocab]:

@@ -5,7 +5,9 @@
 
 Data: English sentences from the synchronous grammar (viz_model.grammar), each paired with its Spanish and Chinese
 translation; the language is chosen by a tag token at the start of the source. Optimiser as in the paper: Adam
-(0.9, 0.98, 1e-9), linear warm-up then inverse-square-root decay, label smoothing 0.1.
+(0.9, 0.98, 1e-9) and label smoothing 0.1 as in the paper; the learning rate warms up linearly, then decays
+linearly to 2% of its peak at the last step (`--schedule linear`, the default: on this task it ends far better than
+the paper's inverse square root, `--schedule inverse_sqrt`, in the same number of steps).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tqdm import tqdm
 from . import grammar
 from .config import preset
 from .data import (
+    PHRASE_COPIES,
     TRAIN_HASHES_FILE,
     add_unknowns,
     make_splits,
@@ -43,16 +46,29 @@ from .model import Transformer
 log = logging.getLogger(__name__)
 
 
-def lr_at(step: int, peak: float, warmup: int) -> float:
-    """Linear warm-up to `peak` over `warmup` steps, then peak * sqrt(warmup / step)."""
+FINAL_LR_FRACTION = 0.02
+
+
+def lr_at(step: int, peak: float, warmup: int, total: int | None = None, schedule: str = "inverse_sqrt") -> float:
+    """Linear warm-up to `peak` over `warmup` steps, then either peak * sqrt(warmup / step) ("inverse_sqrt", the
+    paper's) or a straight line down to FINAL_LR_FRACTION * peak at step `total` ("linear")."""
     step = max(step, 1)
-    return peak * min(step / warmup, math.sqrt(warmup / step))
+    if step <= warmup:
+        return peak * step / warmup
+    if schedule == "inverse_sqrt":
+        return peak * math.sqrt(warmup / step)
+    if schedule == "linear":
+        if total is None or total <= warmup:
+            return peak
+        frac = min((step - warmup) / (total - warmup), 1.0)
+        return peak * (1 - (1 - FINAL_LR_FRACTION) * frac)
+    raise ValueError(f"unknown schedule {schedule!r}")
 
 
 def run_stage(model: Transformer, engine: Engine, train_pairs: list, valid: list, langs: list[str], steps: int,
               peak_lr: float, warmup: int, rng: random.Random, args: argparse.Namespace, t0: float,
               history: list[dict], name: str, step_offset: int = 0) -> int:
-    """One stage of training: Adam (0.9, 0.98, 1e-9), warm-up then inverse square root, label smoothing, token
+    """One stage of training: Adam (0.9, 0.98, 1e-9), warm-up then args.schedule, label smoothing, token
     batches in `rng`'s order; validation exact match every eval_every steps; the last `average` checkpoints (every
     `average_every` steps) averaged into the model, as in the paper (§6.1). Returns the number of epochs begun."""
     device = engine.device
@@ -70,7 +86,7 @@ def run_stage(model: Transformer, engine: Engine, train_pairs: list, valid: list
             model.train()
             step += 1
             for g in opt.param_groups:
-                g["lr"] = lr_at(step, peak_lr, warmup)
+                g["lr"] = lr_at(step, peak_lr, warmup, steps, args.schedule)
             src, tgt = src.to(device), tgt.to(device)
             logits = model(src, tgt[:, :-1], pad_id=pad_id)
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt[:, 1:].reshape(-1),
@@ -161,7 +177,8 @@ def train(args: argparse.Namespace) -> Engine:
         "valid": len(splits.valid), "test": len(splits.test)}, "pairs": len(train_pairs), "max_tokens": args.max_tokens,
         "unk_rate": args.unk_rate, "source_words_unseen": unseen,
         "max_source_words": max(len(ex.source) for ex in splits.train),
-        "peak_lr": args.lr, "warmup": args.warmup, "continue_lr": args.continue_lr,
+        "peak_lr": args.lr, "warmup": args.warmup, "schedule": args.schedule, "phrase_copies": PHRASE_COPIES,
+        "continue_lr": args.continue_lr,
         "continue_warmup": args.continue_warmup, "averaged_checkpoints": args.average,
         "average_every": args.average_every, "label_smoothing": args.label_smoothing,
         "minutes": round(earlier_minutes + minutes, 1),
@@ -208,11 +225,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--workers", type=int, default=2, help="processes generating sentences")
     ap.add_argument("--valid", type=int, default=500)
     ap.add_argument("--test", type=int, default=2000)
-    ap.add_argument("--steps", type=int, default=5000)
+    ap.add_argument("--steps", type=int, default=8500)
     ap.add_argument("--max-tokens", type=int, default=3000, help="target tokens per batch")
     ap.add_argument("--lr", type=float, default=1e-3, help="peak learning rate")
     ap.add_argument("--warmup", type=int, default=700)
-    ap.add_argument("--continue-steps", type=int, default=3000,
+    ap.add_argument("--schedule", choices=("linear", "inverse_sqrt"), default="linear",
+                    help="after warm-up: linear decay to 2%% of the peak at the last step, or the paper's inverse "
+                         "square root")
+    ap.add_argument("--continue-steps", type=int, default=0,
                     help="stage 2: more steps with a fresh optimiser (a warm restart); 0: stage 1 only")
     ap.add_argument("--continue-lr", type=float, default=5e-4, help="stage 2 peak learning rate")
     ap.add_argument("--continue-warmup", type=int, default=200, help="stage 2 warm-up steps")

@@ -83,6 +83,20 @@ class Grammar:
             if unique_reading(parsed.trees, lambda t: self._translations(t)):
                 return self.realise(toks, parsed.trees[0])
 
+    def phrase_examples(self) -> list[Example]:
+        """Every set phrase ("thank you", "how are you?") with each ending it may have, itself and without one.
+        A finite list that a model has to memorise: training takes each of them, a held-out set none of them."""
+        out = []
+        for _, p in self.g.phrases.entries:
+            marks = ("?",) if p.en[0] in ("how", "what", "where") else (".", "!")
+            for mk in (*marks, ""):
+                toks = (*p.en, mk) if mk else p.en
+                parsed = parse_tokens(self.g, toks, self.vocabulary)
+                phrase_trees = [t for t in parsed.trees if t.form == "phrase"]
+                if phrase_trees:
+                    out.append(self.realise(toks, phrase_trees[0]))
+        return out
+
     def _translations(self, tree: Sentence):
         return tuple(tuple(w for w, _ in r.sentence(tree)) for r in (self.es, self.zh))
 
@@ -231,6 +245,10 @@ def generate(n: int, seed: int) -> list[Example]:
 
 def parse(tokens: Sequence[str]) -> ParseResult:
     return grammar().parse(tokens)
+
+
+def phrase_examples() -> list[Example]:
+    return grammar().phrase_examples()
 
 
 def source_vocabulary() -> list[str]:

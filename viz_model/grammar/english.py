@@ -32,6 +32,9 @@ ANIMATE = frozenset({"person", "animal"})
 ADJ_RANK = {"order": 0, "quality": 1, "emotion": 1, "other": 1, "state": 1, "size": 2, "age": 3, "shape": 4,
             "temperature": 4, "colour": 5, "origin": 6}  # English order: opinion, size, age, shape, colour, origin
 TENSES = ("pres", "prog", "past", "fut", "going", "perf")
+# the prepositional dative: "buy a book for her" (not "to her"); "ask" only as "ask her a question"
+FOR_DATIVE = {"buy": "for"}
+NO_TO_DATIVE = frozenset({"ask"})
 MODALS = ("can", "must", "should", "have_to", "want", "like", "need", "would_like")
 
 
@@ -88,7 +91,7 @@ class G:
             agr = (agr,)
         opts = []
         if pron and (person_ok or it_ok) and role in ("subj", "obj", "iobj"):
-            opts.append((0.3 if role == "subj" else 0.15, lambda s: self.pronoun(m, s, role, agr, person_ok, it_ok)))
+            opts.append((0.8 if role == "subj" else 0.3, lambda s: self.pronoun(m, s, role, agr, person_ok, it_ok)))
         if names and (agr is None or "3sg" in agr):
             kinds = {k for k in ("person", "place") if classes is None or k in classes}
             if role in ("loc", "dest"):
@@ -102,8 +105,13 @@ class G:
 
     def pronoun(self, m, st, role, agr, person_ok=True, it_ok=False):
         table = self.pron_subj if role == "subj" else self.pron_obj
-        for (p, i), st2 in m.lex(st, table, lambda p: it_ok if p.en == "it" else person_ok,
-                                 key=("pron", person_ok, it_ok)):
+        if m.generating and role == "subj" and person_ok and m.rng.random() < 0.3:
+            # I / you / we as subjects a little more often, so that each of their verb forms in each tense (the
+            # Spanish futures comeré, comerás, comeremos) is frequent in training
+            ok, key = (lambda p: p.person in (1, 2)), ("pron12",)
+        else:
+            ok, key = (lambda p: it_ok if p.en == "it" else person_ok), ("pron", person_ok, it_ok)
+        for (p, i), st2 in m.lex(st, table, ok, key=key):
             np = NP("pron", p, i)
             if agr is None or np.agr in agr:
                 yield np, st2
@@ -170,9 +178,14 @@ class G:
         if kind in ("the", "this", "that", "these", "those"):
             for i, st2 in m.word(st, kind):
                 yield (kind, (i,), 0, None), st2
-        elif kind == "a":
-            # "a" and "an" are one determiner: generation writes "a" and en_fix_articles picks the form
-            for w in ("a", "an") if not m.generating else ("a",):
+        elif kind in ("a", "a_not_one"):
+            # "a", "an" and "one" are one determiner (un / una, 一 + measure word): generation writes "a" (or
+            # "one") and fix_articles picks "a" or "an"; "one" is not offered where it would read oddly ("she is a
+            # doctor", "this is a book")
+            words = ("a", "an") if kind == "a_not_one" else ("a", "an", "one")
+            if m.generating:
+                words = ("one",) if kind == "a" and m.rng.random() < 0.08 else ("a",)
+            for w in words:
                 for i, st2 in m.word(st, w):
                     yield ("a", (i,), 0, None), st2
         elif kind == "poss":
@@ -340,7 +353,7 @@ class G:
         the auxiliary `aux` already read): yields ((tense, modal, aux_i, neg_i, modal_i, form), State)."""
         pneg = 0.25 if neg else 0.0
         opts = []
-        for tense, w in (("pres", 3), ("past", 2.2), ("fut", 1.2), ("prog", 1.2), ("going", 0.8), ("perf", 0.9)):
+        for tense, w in (("pres", 3), ("past", 2.2), ("fut", 2.0), ("prog", 1.2), ("going", 0.8), ("perf", 0.9)):
             if tense in allow:
                 opts.append((w, functools.partial(self._tense_group, m, tense, agr, pneg, verb_ok)))
         if modals:
@@ -505,8 +518,10 @@ class G:
                 opts.append((0.35, lambda s: one({}, s)))
             yield from m.alt(st, opts)
         elif f == "ditr":
-            yield from m.alt(st, [(0.6, lambda s: self._ditr_double(m, s, v, mood)),
-                                  (0.4, lambda s: self._ditr_to(m, s, v, mood))])
+            opts = [(0.6, lambda s: self._ditr_double(m, s, v, mood))]
+            if v.en[0] not in NO_TO_DATIVE:
+                opts.append((0.4, lambda s: self._ditr_to(m, s, v, mood)))
+            yield from m.alt(st, opts)
         elif f == "go":
             yield from self._dest(m, st, v)
         elif f == "clause":
@@ -548,7 +563,7 @@ class G:
 
     def _ditr_to(self, m, st, v, mood):
         for obj, st2 in self.np(m, st, "obj", v.obj, pron=False, names=False):
-            for to_i, st3 in m.word(st2, "to"):
+            for to_i, st3 in m.word(st2, FOR_DATIVE.get(v.en[0], "to")):
                 for io, st4 in self.np(m, st3, "iobj", frozenset({"person"}), pron=mood != "imp"):
                     yield {"obj": obj, "iobj": io, "to_i": (to_i,)}, st4
 
@@ -840,7 +855,7 @@ class G:
         if plural:
             dets = [(("bare", (), 0, None), st)]
         else:
-            dets = self.det(m, "a", st)
+            dets = self.det(m, "a_not_one", st)
         for (det, det_i, _, _), st2 in dets:
             for _adjs, st3 in self.adjectives(m, st2, 0, None):
                 table = self.noun_pl if plural else self.noun_sg
@@ -850,7 +865,7 @@ class G:
                     yield from self.adjuncts(m, st4, c, "decl", subj)
 
     def _demo_nom(self, m, st, subj, base):
-        for (det, det_i, num, owner), st2 in m.alt(st, [(2, functools.partial(self.det, m, "a")),
+        for (det, det_i, num, owner), st2 in m.alt(st, [(2, functools.partial(self.det, m, "a_not_one")),
                                                         (2, functools.partial(self.det, m, "poss")),
                                                         (0.5, functools.partial(self.det, m, "own"))]):
             if det == "its":

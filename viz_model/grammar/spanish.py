@@ -300,7 +300,7 @@ class Spanish:
                     after += [T("al" if prep == "a" else "del", c.part_i, inner[0][1])] + inner[1:]
                 else:
                     after += [T(prep, c.part_i)] + inner
-            elif self.personal_a(obj):
+            elif self.personal_a(obj) and not self.no_personal_a(v, obj):
                 after += self.a(obj, c.part_i, "obj")
             else:
                 if c.part_i:
@@ -352,6 +352,12 @@ class Spanish:
 
     def refl(self, p: int) -> str:
         return ("me", "te", "se", "nos", "se")[p]
+
+    @staticmethod
+    def no_personal_a(v, obj: NP) -> bool:
+        """tener takes no personal "a" ("tengo un hermano", "tengo dos hijos"), nor do necesitar / buscar with a
+        person not yet known ("necesito un médico")."""
+        return v.es == "tener" or (v.es in ("necesitar", "buscar") and obj.kind == "noun" and not obj.definite)
 
     def personal_a(self, obj: NP) -> bool:
         if obj.kind == "name":
