@@ -13,7 +13,7 @@ from viz_model.train import lr_at, main
 def test_tiny_training_run_end_to_end(tmp_path):
     out = tmp_path / "ckpt"
     main(["--out", str(out), "--preset", "tiny", "--sentences", "400", "--valid", "20", "--test", "20",
-          "--steps", "12", "--eval-every", "3", "--max-tokens", "600", "--warmup", "3", "--lr", "3e-3",
+          "--steps", "12", "--eval-every", "3", "--max-tokens", "600", "--warmup", "3", "--lr", "1e-2",
           "--average", "3", "--average-every", "2", "--continue-steps", "4", "--continue-warmup", "2"])
     for f in ("model.safetensors", "config.json", "src_vocab.json", "tgt_vocab.json", "metrics.json",
               "heldout.jsonl.gz"):

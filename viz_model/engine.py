@@ -126,8 +126,12 @@ class Engine:
     @torch.inference_mode()
     def _add_logit_lens(self, records: dict[str, torch.Tensor]) -> None:
         """lens.{l}.probs: each decoder layer's output put through the unembedding and a softmax (logit lens)."""
-        for layer in range(self.model.cfg.n_decoder_layers):
+        last = self.model.cfg.n_decoder_layers - 1
+        for layer in range(last + 1):
             hidden = records[f"decoder.{layer}.ffn.normed"]
+            if layer == last and "probs" in records and torch.equal(hidden, records["decoder.output"]):
+                records[f"lens.{layer}.probs"] = records["probs"]  # post-LN: the last layer's lens is the output
+                continue
             records[f"lens.{layer}.probs"] = torch.softmax(self.model.unembed(hidden).float(), dim=-1)
 
     def trace(self, sentence: str, lang: str = "es", settings: DecodeSettings | None = None) -> Trace:
@@ -175,6 +179,9 @@ LOW_CONFIDENCE = 0.5  # an output token chosen with less probability than this i
 def confidence(arrays: dict[str, np.ndarray], chosen: list[int], settings: DecodeSettings) -> list[float]:
     """For each output token (the end-of-sentence token included), the probability it was chosen with: under the
     full softmax for greedy decoding, under the temperature / top-k distribution that was sampled from otherwise."""
+    if not (settings.temperature and settings.temperature > 0) and "probs" in arrays:
+        probs = arrays["probs"]  # greedy: the full softmax, already in the trace
+        return [round(float(probs[t, i]), 6) for t, i in enumerate(chosen)]
     logits = arrays["logits"].astype(np.float64)
     if settings.temperature and settings.temperature > 0:
         z = logits / settings.temperature

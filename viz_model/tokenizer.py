@@ -7,6 +7,7 @@ the nearest in-vocabulary suggestions.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -60,6 +61,11 @@ class Vocab:
     def words(self) -> list[str]:
         """Ordinary tokens: no specials, no language tags."""
         return [t for t in self.itos if not (t.startswith("<") and t.endswith(">"))]
+
+    @functools.cached_property
+    def known(self) -> frozenset[str]:
+        """words() as a set (built once: tokenizing checks every input against it)."""
+        return frozenset(self.words())
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(list(self.itos), ensure_ascii=False, indent=0), encoding="utf-8")
@@ -185,7 +191,7 @@ def tokenize(text: str, vocab: Vocab, max_tokens: int = MAX_SOURCE_TOKENS,
     if len(surface) > max_tokens:
         truncated_from, surface = len(surface), surface[:max_tokens]
     words = [t.lower() for t in surface]
-    known = set(vocab.words())
+    known = vocab.known
     unknown = tuple(dict.fromkeys(w for w in words if w not in known))
     if len(unknown) == len(set(words)):
         raise InputError("all_unknown", "None of these words is in the model's vocabulary: " + ", ".join(unknown[:8]),

@@ -101,6 +101,12 @@ class Grammar:
         return tuple(tuple(w for w, _ in r.sentence(tree)) for r in (self.es, self.zh))
 
     def parse(self, tokens: Sequence[str]) -> ParseResult:
+        """The reading of an English token sequence (the last few hundred are cached: every rerun of the app parses
+        its sentence again)."""
+        return self._parse(tuple(tokens))
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - one Grammar per lexicon, alive for the whole process
+    def _parse(self, tokens: tuple[str, ...]) -> ParseResult:
         parsed = parse_tokens(self.g, tokens, self.vocabulary)
         if not parsed.trees:
             if parsed.unknown:
