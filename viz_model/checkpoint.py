@@ -169,7 +169,9 @@ def _weights(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
                 if have[k][1] not in FLOAT_DTYPES:
                     raise CheckpointError(path, f"tensor {k} has dtype {have[k][1]}, not a floating-point type")
             state = {k: f.get_tensor(k) for k in want}
-    except SafetensorError as e:
+    except CheckpointError:
+        raise
+    except (SafetensorError, ValueError, RuntimeError, TypeError) as e:
         raise CheckpointError(path, f"is not a readable safetensors file ({str(e).splitlines()[0][:160]})") from None
     except OSError as e:
         raise CheckpointError(path, f"cannot be read ({e.strerror or e})") from None
