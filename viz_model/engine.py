@@ -58,8 +58,8 @@ class Engine:
 
             resolve_device(device)  # a device this machine lacks: CheckpointError before anything downloads
             return HFEngine.load(model, device=device, **hf_options)
+        dev = resolve_device(device)  # first: a device this machine lacks is said before the checkpoint is read
         ckpt = read_checkpoint(path)  # every file checked against config.json: CheckpointError names what is wrong
-        dev = resolve_device(device)
         model = Transformer(ckpt.cfg)
         model.load_state_dict(ckpt.state, strict=True)
         try:
