@@ -10,6 +10,8 @@ share link and downloads; and last, write the view to the URL, once. ui/legacy_p
 the top-level `pages/` folder needs.
 """
 
+import logging
+
 import streamlit as st
 
 st.set_page_config(page_title="Transformer, inside out", page_icon="🔍", layout="wide")
@@ -22,9 +24,10 @@ from viz_model.tokenizer import MAX_SOURCE_TOKENS, InputError  # noqa: E402
 
 try:
     engine = cache.get_engine()
-except Exception:  # a missing or broken checkpoint: say so plainly, details go to the server log
-    st.error(label("err_model"))
-    raise
+except Exception as err:  # a missing or broken checkpoint: one message that says what, details in the server log
+    logging.getLogger("app").error("the shipped model could not be loaded", exc_info=True)
+    st.error(header.model_error(err, models.first_locale()), icon="🚫")
+    st.stop()
 engine, chosen = models.engine_for(models.requested(), engine)  # the view's (or link's) model, loaded once
 limits = models.limits_for(engine)
 view = session.load_view(limits)

@@ -44,3 +44,22 @@ def tiny_engine() -> Engine:
 def engine() -> Engine:
     """The shipped default model (viz_model/checkpoints/default)."""
     return Engine.load(device=DEVICE)
+
+
+# ---------------------------------------------------------------------------------------------- reliability counts
+# tests/test_reliability.py counts the hostile cases each group ran; the count is printed at the end of every
+# `python -m pytest` run that ran one (a "reliability cases" section), so a suite that shrinks is seen.
+RELIABILITY_COUNTS: dict[str, int] = {}
+
+
+def count_cases(group: str, n: int = 1) -> int:
+    """Add `n` cases to `group`; the group's running total."""
+    RELIABILITY_COUNTS[group] = RELIABILITY_COUNTS.get(group, 0) + n
+    return RELIABILITY_COUNTS[group]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if RELIABILITY_COUNTS:
+        terminalreporter.section("reliability cases")
+        for group, n in RELIABILITY_COUNTS.items():
+            terminalreporter.write_line(f"{group:<48} {n:>5}")

@@ -14,24 +14,34 @@ import torch
 
 from viz_model.analysis import pca_2d
 from viz_model.decoding import DecodeSettings
-from viz_model.engine import Engine
+from viz_model.engine import DEFAULT_CHECKPOINT, Engine
 from viz_model.model import sinusoidal_positions
 from viz_model.trace import Trace
 
 from . import models
 from .view import DEFAULT_MODEL
 
+CHECKPOINT_ENV = "VIZ_CHECKPOINT"  # the shipped model's folder, for a server (and tests) that use another
 TRACE_CACHE_BYTES = "64MB"  # the trace cache is bounded in bytes: about 40 traces of 16 tokens
 # One torch thread per trace: on shared cores the median is the same as with 2, and the p90 stays near it
 # (shared/STACK_NOTES.md). VIZ_TORCH_THREADS overrides it for the whole server process.
 TORCH_THREADS = int(os.environ.get("VIZ_TORCH_THREADS", "1"))
 
 
+def checkpoint_path() -> str:
+    """The shipped model's checkpoint folder: viz_model/checkpoints/default, or the folder VIZ_CHECKPOINT names."""
+    return os.environ.get(CHECKPOINT_ENV) or str(DEFAULT_CHECKPOINT)
+
+
 @st.cache_resource(show_spinner="Loading the model…")
-def get_engine() -> Engine:
-    """The trained default model (viz_model/checkpoints/default). Shared by every visitor: never mutate it."""
+def _engine(path: str) -> Engine:
     torch.set_num_threads(TORCH_THREADS)
-    return Engine.load()
+    return Engine.load(path)  # CheckpointError (not cached) when the folder does not match its config
+
+
+def get_engine() -> Engine:
+    """The trained default model (checkpoint_path()). Shared by every visitor: never mutate it."""
+    return _engine(checkpoint_path())
 
 
 def engine_of(model: str = DEFAULT_MODEL) -> Any:
@@ -45,9 +55,9 @@ def _parts(tr: Trace) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[
 
 
 @st.cache_data(max_entries=256, max_size=TRACE_CACHE_BYTES, show_spinner=False)
-def _trace_parts(sentence: str, lang: str,
-                 settings: DecodeSettings) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
-    return _parts(get_engine().trace(sentence, lang, settings))
+def _trace_parts(sentence: str, lang: str, settings: DecodeSettings,
+                 checkpoint: str) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
+    return _parts(_engine(checkpoint).trace(sentence, lang, settings))
 
 
 # Other models' traces are far larger (a 12-layer × 12-head model at 250 pieces: about 250 MB; bench/bench_scale.py):
@@ -61,7 +71,7 @@ def _other_model_trace_parts(sentence: str, lang: str, settings: DecodeSettings,
 def get_trace(sentence: str, lang: str, settings: DecodeSettings, model: str = DEFAULT_MODEL) -> Trace:
     """Translate and record. Raises viz_model.tokenizer.InputError for unusable input (never cached)."""
     if model == DEFAULT_MODEL:
-        return Trace(*_trace_parts(sentence, lang, settings))
+        return Trace(*_trace_parts(sentence, lang, settings, checkpoint_path()))
     return Trace(*_other_model_trace_parts(sentence, lang, settings, model))
 
 

@@ -61,3 +61,12 @@ def input_error(err: InputError, locale: str = "en") -> str:
         except (KeyError, IndexError, ValueError):
             pass
     return md_escape(err)
+
+
+def model_error(err: BaseException, locale: str = "en") -> str:
+    """Why the shipped model could not be loaded: a CheckpointError names the file and the problem (the file's
+    name only, not the server's path), anything else the generic message; escaped for markdown."""
+    short = getattr(err, "short", None)
+    if short:
+        return label("err_model_checkpoint", locale, what=md_escape(short))
+    return label("err_model", locale)

@@ -23,7 +23,7 @@ from typing import Any
 
 import streamlit as st
 
-from viz_model.i18n import label
+from viz_model.i18n import LANGUAGES, label
 from viz_model.trace import Trace
 
 from . import session
@@ -97,12 +97,24 @@ def _resolve(source: str) -> str:
     return source
 
 
+def is_checkpoint(source: str) -> bool:
+    """A folder in this project's own checkpoint format (viz_model/engine.py), rather than a Hugging Face model."""
+    return (Path(source) / "src_vocab.json").exists() or (Path(source) / "tgt_vocab.json").exists()
+
+
 @st.cache_resource(show_spinner="Loading the model… (the first time, its weights may download)", max_entries=3)
 def _load(source: str, languages_json: str, max_parameters: int | None, name: str) -> Any:
     """One shared, read-only engine per model (at most 3 kept in memory). Exceptions are not cached."""
+    resolved = _resolve(source)
+    if is_checkpoint(resolved):  # validated against its config (CheckpointError); needs no optional package
+        from viz_model.engine import Engine
+
+        engine = Engine.load(resolved)
+        torch_threads_one()
+        return engine
     from viz_model.hf import HFEngine
 
-    engine = HFEngine.load(_resolve(source), languages=json.loads(languages_json) or None,
+    engine = HFEngine.load(resolved, languages=json.loads(languages_json) or None,
                            max_parameters=max_parameters, name=name)
     torch_threads_one()
     return engine
@@ -126,7 +138,8 @@ def load(key: str) -> Any:
     return _load(e.source, json.dumps(e.languages, sort_keys=True), e.max_parameters, e.key)
 
 
-WHY = {"too_large": "model_too_large", "unsupported": "model_unsupported", "unreachable": "model_unreachable"}
+WHY = {"too_large": "model_too_large", "unsupported": "model_unsupported", "unreachable": "model_unreachable",
+       "checkpoint": "model_bad_checkpoint"}
 
 
 def failure_message(key: str, err: BaseException, locale: str = "en") -> str:
@@ -136,7 +149,8 @@ def failure_message(key: str, err: BaseException, locale: str = "en") -> str:
         detail = "pip install -r requirements-hf.txt"
     else:
         why = label(WHY.get(getattr(err, "code", ""), "model_not_loaded"), locale)
-        detail = str(err).splitlines()[0][:300] if str(err) else type(err).__name__
+        text = getattr(err, "short", None) or str(err)  # a CheckpointError's file name, not the server's path
+        detail = text.splitlines()[0][:300] if text else type(err).__name__
     return label("model_failed", locale, name=md_escape(key), why=why, detail=md_escape(detail))
 
 
@@ -181,6 +195,16 @@ def is_shipped(trace: Trace) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- the app's side
+
+
+def first_locale() -> str:
+    """The interface language before the view is read (the session's, else the link's `ui`, else English): for a
+    message drawn before anything else, such as the shipped model failing to load."""
+    view = st.session_state.get("view")
+    if view is not None:
+        return view.locale
+    ui = st.query_params.get("ui", "en")
+    return ui if ui in LANGUAGES else "en"
 
 
 def requested(default: str = DEFAULT) -> str:

@@ -4,7 +4,8 @@
     python -m viz_model "..." --json            # exactly one JSON object on stdout (fields: see json_summary)
     python -m viz_model "..." --npz trace.npz   # every array of the trace
 
-Bad input gives a one-line error on stderr and exit status 2; never a traceback.
+Bad input, and a checkpoint that does not match its config or a device this machine lacks (viz_model/checkpoint.py),
+give a one-line error on stderr and exit status 2; never a traceback.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--json", action="store_true", help="print exactly one JSON object")
     ap.add_argument("--npz", metavar="PATH", help="also write every array of the trace to PATH")
     ap.add_argument("--checkpoint", default=None, help="checkpoint folder (default: the shipped model)")
-    ap.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    ap.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     ap.add_argument("--model", default=None, metavar="NAME_OR_PATH",
                     help="a Hugging Face model (hub id or local folder) instead of the shipped one; needs "
                          "requirements-hf.txt (see README, 'Bring your own model')")
@@ -149,10 +150,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as e:  # --model without the optional packages
         print(f"error: {e.name or e} is not installed: pip install -r requirements-hf.txt", file=sys.stderr)
         return 2
-    except (InputError, ValueError, OSError, RuntimeError) as e:
+    except (InputError, ValueError, OSError, RuntimeError) as e:  # CheckpointError (a ValueError) names the file
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         print(f"error: {msg}", file=sys.stderr)
         return 2
+    except Exception as e:  # a bug, not the user's input: still one line, the traceback only in the debug log
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        print(f"error: unexpected {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", file=sys.stderr)
+        return 1
     if args.json:
         summary = json_summary(trace, vocab)
         if args.model is not None:

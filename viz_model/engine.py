@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 
 from . import grammar
-from .config import ModelConfig
+from .checkpoint import CheckpointError, read_checkpoint, resolve_device
 from .decoding import DecodeSettings, generate, to_numpy
 from .model import Transformer
 from .tokenizer import EOS, MAX_SOURCE_TOKENS, UNK, InputError, Tokenized, Vocab, lang_tag, tokenize
@@ -34,12 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "default"
-
-
-def resolve_device(device: str = "auto") -> torch.device:
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
 
 
 @dataclass
@@ -56,24 +50,24 @@ class Engine:
     def load(cls, path: Path | str = DEFAULT_CHECKPOINT, device: str = "auto", model: str | None = None,
              **hf_options: Any) -> Engine | HFEngine:
         """The shipped model (or a checkpoint folder `path`); with `model` (a Hugging Face hub id or local folder)
-        a viz_model.hf.HFEngine instead, which traces into the same names (`hf_options`: see HFEngine.load)."""
+        a viz_model.hf.HFEngine instead, which traces into the same names (`hf_options`: see HFEngine.load).
+        A checkpoint that does not match its config, or a device this machine lacks, raises CheckpointError
+        (viz_model/checkpoint.py), whose one-line message names the file and what is wrong."""
         if model is not None:
             from .hf import HFEngine  # optional dependency (requirements-hf.txt): imported only when asked for
 
+            resolve_device(device)  # a device this machine lacks: CheckpointError before anything downloads
             return HFEngine.load(model, device=device, **hf_options)
-        path = Path(path)
-        meta = json.loads((path / "config.json").read_text(encoding="utf-8"))
-        cfg = ModelConfig.from_dict(meta["model"])
-        model = Transformer(cfg)
-        model.load_state_dict(load_file(str(path / "model.safetensors")))
-        model.to(resolve_device(device)).eval()
-        info = dict(meta.get("training", {}))
-        if (path / "metrics.json").exists():
-            info["metrics"] = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
-        if (path / "word_rank.json").exists():
-            info["word_rank"] = json.loads((path / "word_rank.json").read_text(encoding="utf-8"))
-        return cls(model, Vocab.load(path / "src_vocab.json"), Vocab.load(path / "tgt_vocab.json"),
-                   meta.get("languages", dict(grammar.LANGUAGES)), info)
+        dev = resolve_device(device)  # first: a device this machine lacks is said before the checkpoint is read
+        ckpt = read_checkpoint(path)  # every file checked against config.json: CheckpointError names what is wrong
+        model = Transformer(ckpt.cfg)
+        model.load_state_dict(ckpt.state, strict=True)
+        try:
+            model.to(dev).eval()
+        except (RuntimeError, AssertionError) as e:  # e.g. out of GPU memory; torch built without CUDA
+            raise CheckpointError(None, f"the model cannot be moved to device {device!r}: "
+                                        f"{str(e).splitlines()[0][:200]}") from None
+        return cls(model, ckpt.src_vocab, ckpt.tgt_vocab, ckpt.languages or dict(grammar.LANGUAGES), ckpt.info)
 
     def save(self, path: Path | str, training: dict[str, Any] | None = None) -> None:
         path = Path(path)
