@@ -167,11 +167,14 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=12, help="the normal visitor's requests per run")
     ap.add_argument("--warmup", type=float, default=5.0, help="seconds the worst-case visitors run before it starts")
     ap.add_argument("--limits", choices=("both", "on", "off"), default="both")
+    ap.add_argument("--server-log", type=Path, default=None, help="append the servers' output to this file")
+    ap.add_argument("--start-timeout", type=float, default=600, help="seconds a server may take to start")
     args = ap.parse_args()
     settings = {"both": ("1", "0"), "on": ("1",), "off": ("0",)}[args.limits]
     rows = []
     for limits in settings:
-        with serve_app(env={"VIZ_LIMITS": limits}, timeout=180) as url:
+        log = open(args.server_log, "a") if args.server_log else None  # noqa: SIM115
+        with serve_app(log=log, env={"VIZ_LIMITS": limits}, timeout=args.start_timeout) as url:
             asyncio.run(normal_visitor(url, 1, seed=1))  # load the model and warm the caches: not measured
             for worst in (0, args.worst):
                 normal, hostile = asyncio.run(scenario(url, worst, args.requests, args.warmup, seed=100 + worst))
@@ -181,6 +184,8 @@ def main() -> None:
                              sum(not r.refused for r in hostile), sum(r.refused for r in hostile)))
                 print(f"done: limits={limits} worst={worst} ({threading.active_count()} threads)", file=sys.stderr,
                       flush=True)
+        if log is not None:
+            log.close()
     print("| limits | worst-case visitors | normal p50 ms | normal p90 ms | normal max ms | normal refused | "
           "worst-case drawn / refused |")
     print("|---|---|---|---|---|---|---|")
