@@ -65,7 +65,8 @@ class Session:
 
     async def open(self, params: dict[str, str]) -> Result:
         ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
-        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60)
+        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60,
+                                           ping_interval=None)  # a busy server may not answer pings in time
         return await self._run(ClientState(query_string=urlencode(params)))
 
     async def change(self, key: str, **value: object) -> Result:
