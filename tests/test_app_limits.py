@@ -50,7 +50,7 @@ def sampled(**extra: str) -> dict[str, str]:
 
 
 def new_app(**params: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
+    at = AppTest.from_file("../app.py", default_timeout=300)  # the first run loads the model: slow on a busy machine
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()
