@@ -8,12 +8,13 @@ mode).
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -32,16 +33,18 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve_app(log: IO[str] | None = None, timeout: float = 60) -> Iterator[str]:
+def serve_app(log: IO[str] | None = None, timeout: float = 60,
+              env: Mapping[str, str] | None = None) -> Iterator[str]:
     """`streamlit run app.py` on a free port of 127.0.0.1; yields its URL once /_stcore/health says ok, stops it after.
 
     Server output goes to `log` (discarded if None); a server that exits or stays unhealthy raises RuntimeError.
+    `env` adds environment variables to the server's (VIZ_LIMITS=0, ...).
     """
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:

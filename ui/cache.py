@@ -1,6 +1,10 @@
 """Caches. The Engine is one shared, read-only object (cache_resource); traces are values (cache_data), keyed by the
 sentence, the target language, the DecodeSettings and the model, so a run's state never lives on the model or in a
-global. Models other than the shipped one are loaded by ui/models.py (one cache_resource per model)."""
+global. Models other than the shipped one are loaded by ui/models.py (one cache_resource per model).
+
+Computing a trace or a download passes a `Gate` (ui/throttle.py) first: its argument starts with an underscore, so
+Streamlit does not hash it, and it runs only on a cache miss, so what the cache holds is never counted nor blocked.
+It raises ui.admission.Refused, which Streamlit does not cache."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from viz_model.model import sinusoidal_positions
 from viz_model.trace import Trace
 
 from . import models
+from .throttle import Gate, cost_of, free
 from .view import DEFAULT_MODEL
 
 CHECKPOINT_ENV = "VIZ_CHECKPOINT"  # the shipped model's folder, for a server (and tests) that use another
@@ -56,32 +61,41 @@ def _parts(tr: Trace) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[
 
 @st.cache_data(max_entries=256, max_size=TRACE_CACHE_BYTES, show_spinner=False)
 def _trace_parts(sentence: str, lang: str, settings: DecodeSettings,
-                 checkpoint: str) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
-    return _parts(_engine(checkpoint).trace(sentence, lang, settings))
+                 checkpoint: str, _gate: Gate = free
+                 ) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
+    with _gate(cost_of(sentence, settings)):
+        return _parts(_engine(checkpoint).trace(sentence, lang, settings))
 
 
 # Other models' traces are far larger (a 12-layer × 12-head model at 250 pieces: about 250 MB; bench/bench_scale.py):
 # keep only a few.
 @st.cache_data(max_entries=4, show_spinner=False)
-def _other_model_trace_parts(sentence: str, lang: str, settings: DecodeSettings,
-                             model: str) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
-    return _parts(models.load(model).trace(sentence, lang, settings))
+def _other_model_trace_parts(sentence: str, lang: str, settings: DecodeSettings, model: str,
+                             _gate: Gate = free) -> tuple[dict[str, np.ndarray], tuple, tuple, tuple, dict[str, Any]]:
+    with _gate(cost_of(sentence, settings)):
+        return _parts(models.load(model).trace(sentence, lang, settings))
 
 
-def get_trace(sentence: str, lang: str, settings: DecodeSettings, model: str = DEFAULT_MODEL) -> Trace:
-    """Translate and record. Raises viz_model.tokenizer.InputError for unusable input (never cached)."""
+def get_trace(sentence: str, lang: str, settings: DecodeSettings, model: str = DEFAULT_MODEL,
+              gate: Gate = free) -> Trace:
+    """Translate and record. Raises viz_model.tokenizer.InputError for unusable input and ui.admission.Refused when
+    `gate` refuses the computation (neither is cached). The gate is passed only on a cache miss."""
     if model == DEFAULT_MODEL:
-        return Trace(*_trace_parts(sentence, lang, settings, checkpoint_path()))
-    return Trace(*_other_model_trace_parts(sentence, lang, settings, model))
+        return Trace(*_trace_parts(sentence, lang, settings, checkpoint_path(), _gate=gate))
+    return Trace(*_other_model_trace_parts(sentence, lang, settings, model, _gate=gate))
 
 
 @st.cache_data(max_entries=16, max_size="32MB", show_spinner=False)
-def trace_download(sentence: str, lang: str, settings: DecodeSettings, kind: str, model: str = DEFAULT_MODEL) -> bytes:
-    """The whole trace as NPZ or JSON bytes: built once per trace, and only when a visitor asks for it."""
-    trace = get_trace(sentence, lang, settings, model)
-    if kind == "npz":
-        return trace.to_npz_bytes()
-    return json.dumps(trace.to_json_dict(), ensure_ascii=False).encode("utf-8")
+def trace_download(sentence: str, lang: str, settings: DecodeSettings, kind: str, model: str = DEFAULT_MODEL,
+                   _gate: Gate = free) -> bytes:
+    """The whole trace as NPZ or JSON bytes: built once per trace, and only when a visitor asks for it. Serialising a
+    long sampled trace costs about what computing it does, so it passes the same gate (once: the trace inside it is
+    computed, if it must be, under the same ticket)."""
+    with _gate(cost_of(sentence, settings)):
+        trace = get_trace(sentence, lang, settings, model)
+        if kind == "npz":
+            return trace.to_npz_bytes()
+        return json.dumps(trace.to_json_dict(), ensure_ascii=False).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

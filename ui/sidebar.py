@@ -14,7 +14,7 @@ from viz_model import grammar
 from viz_model.i18n import LABELS, LANGUAGES, label
 from viz_model.tokenizer import MAX_INPUT_CHARS, MAX_SOURCE_TOKENS
 
-from . import cache, models, session
+from . import cache, models, session, throttle
 from .session import Run
 from .view import DEFAULT_SENTENCE, MAX_NEW_TOKENS, Limits, View, bounds
 
@@ -104,10 +104,13 @@ def footer(run: Run) -> None:
         if run.trace is None:
             return
         inputs, model = (run.view.sentence, run.view.target_language, run.view.decode_settings()), run.model
+        gate = throttle.gate()  # bound to this session now: the bytes are built later, in a worker thread
         with st.expander(label("downloads", loc)):  # callables: built when clicked, once per trace (ui/cache.py)
-            st.download_button(label("download_npz", loc), data=lambda: cache.trace_download(*inputs, "npz", model),
+            st.download_button(label("download_npz", loc),
+                               data=lambda: cache.trace_download(*inputs, "npz", model, _gate=gate),
                                file_name="trace.npz", mime="application/octet-stream", on_click="ignore",
                                key="dl_npz", width="stretch")
-            st.download_button(label("download_json", loc), data=lambda: cache.trace_download(*inputs, "json", model),
+            st.download_button(label("download_json", loc),
+                               data=lambda: cache.trace_download(*inputs, "json", model, _gate=gate),
                                file_name="trace.json", mime="application/json", on_click="ignore", key="dl_json",
                                width="stretch")

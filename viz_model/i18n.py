@@ -274,6 +274,26 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Your text is kept in the sidebar: edit it and press Enter.",
         "zh": "你的文字仍保留在侧边栏中：修改后按回车即可。",
     },
+    "refused_server": {
+        "en": "The server is busy with other visitors' requests. Please try again in a moment (about {seconds} s).",
+        "zh": "服务器正忙于处理其他访客的请求。请稍后再试（约 {seconds} 秒）。",
+    },
+    "refused_session": {
+        "en": "Your previous request (a translation or a download) is still being computed. Please try again in a "
+              "moment (about {seconds} s).",
+        "zh": "你的上一个请求（翻译或下载）仍在计算中。请稍后再试（约 {seconds} 秒）。",
+    },
+    "refused_budget": {
+        "en": "You have asked for a lot of computation in a short time. Please wait about {seconds} s, or choose a "
+              "shorter sentence, greedy decoding or a lower cap on generated tokens.",
+        "zh": "你在短时间内请求了大量计算。请等待约 {seconds} 秒，"
+              "或换一个更短的句子、改用贪心解码，或降低生成词元数的上限。",
+    },
+    "kept_text_retry": {
+        "en": "Your text and settings are kept in the sidebar.",
+        "zh": "你的文字和设置仍保留在侧边栏中。",
+    },
+    "try_again": {"en": "Try again", "zh": "重试"},
     "warn_choice": {
         "en": "Link parameter {name}={value!r} is not one of {choices}; using {default!r}.",
         "zh": "链接参数 {name}={value!r} 不在 {choices} 之中；改用 {defaul"
