@@ -37,7 +37,7 @@ CODES: dict[str, str] = {"encoder_self": "es", "decoder_self": "ds", "cross": "x
                          "decoder_ffn": "df"}
 BY_CODE: dict[str, str] = {v: k for k, v in CODES.items()}
 MAX_ITEMS = 64  # items a link may carry; the default model has 36 heads and 15 sub-layers
-_ITEM = re.compile(r"^([a-z]{1,2})\.(\d{1,3})(?:\.(\d{1,3}))?$")
+_ITEM = re.compile(r"^([a-z]{1,2})\.([0-9]{1,3})(?:\.([0-9]{1,3}))?$")  # ASCII digits only
 
 Head = tuple[str, int, int]  # (attention kind, layer, head)
 Sublayer = tuple[str, int]  # (part, layer)
