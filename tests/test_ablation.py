@@ -218,3 +218,16 @@ def test_head_sweep_scores_the_reference_when_known(engine):
     assert s.drops["cross"][2, 1] == pytest.approx(s.base_logprob - lp, abs=1e-3)
     outside = engine.trace("Zorbalinda sleeps.", "es", DecodeSettings())
     assert sweep_target(outside)[1] == "output"
+
+
+def test_view_parameter_round_trips_and_warns():
+    from ui.view import Limits, parse, to_params
+
+    limits = Limits(("es", "zh"), 3, 4, 100, 128)
+    view, warns = parse({"ablate": "x.2.1,ef.0,es.0.3"}, limits)
+    assert view.ablation == "es.0.3,x.2.1,ef.0" and not warns
+    assert to_params(view, limits)["ablate"] == view.ablation
+    assert parse(to_params(view, limits), limits)[0] == view
+    view, warns = parse({"ablate": "x.3.0,[x](http://a),x.2.1"}, limits)
+    assert view.ablation == "x.2.1" and warns[0][0] == "warn_ablation" and "x.3.0" in warns[0][1]["value"]
+    assert "ablate" not in to_params(parse({}, limits)[0], limits)

@@ -34,7 +34,7 @@ def test_ablated_translation_beside_the_original_with_changes_marked(engine, exp
     tr, ablated = expected_ablated
     at = new_app(page="ablation", ablate=CROSS_LAST, q=SENTENCE, lang="es")
     no_exception(at)
-    md = "\n".join(m.value for m in at.markdown)
+    md = "\n".join(m.value for m in at.markdown).replace("\\", "").lower()  # unescaped; the first word is capitalised
     original = [t for t in tr.next_tokens if t != "</s>"]
     assert ablated != original  # the ablation does change this sentence
     marked = re.findall(r":green-background\[([^\]]*)\]", md)
