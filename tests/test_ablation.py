@@ -24,7 +24,8 @@ from viz_model.ablation import (
 from viz_model.decoding import DecodeSettings, generate
 from viz_model.model import Ablation, Recorder
 
-LAYERS = {"encoder": 2, "decoder": 2}
+LAYERS = {"encoder": 2, "decoder": 2}  # the tiny test model: 2 + 2 layers of H heads
+H = 2
 SENTENCE = "The small dog sees the cat."
 
 
@@ -78,7 +79,7 @@ def test_changed_positions_mark_only_what_differs():
 def test_nothing_removed_is_the_model_bit_for_bit(tiny_engine):
     _, src, tgt = _inputs(tiny_engine)
     plain, rec_plain = _run(tiny_engine, src, tgt, None)
-    ones = {module_name(k, layer): torch.ones(1, 4) for k in ("encoder_self", "decoder_self", "cross")
+    ones = {module_name(k, layer): torch.ones(1, H) for k in ("encoder_self", "decoder_self", "cross")
             for layer in range(2)}
     for ablate in (Ablation(), Ablation(ones)):  # an empty ablation, and every head kept with a mask of ones
         logits, rec = _run(tiny_engine, src, tgt, ablate)
@@ -94,18 +95,19 @@ def test_nothing_removed_is_the_shipped_model_bit_for_bit(engine):
     assert torch.equal(_run(engine, src, tgt, AblationSet().for_model(4))[0], plain)
 
 
-@pytest.mark.parametrize("kind, layer, head", [("encoder_self", 0, 1), ("decoder_self", 1, 3), ("cross", 1, 0)])
+@pytest.mark.parametrize("kind, layer, head", [("encoder_self", 0, 1), ("decoder_self", 1, 1), ("cross", 1, 0)])
+@torch.inference_mode()
 def test_removed_head_equals_hand_computation(tiny_engine, kind, layer, head):
     _, src, tgt = _inputs(tiny_engine)
     name = module_name(kind, layer)
-    logits, rec = _run(tiny_engine, src, tgt, AblationSet(frozenset({(kind, layer, head)})).for_model(4))
+    logits, rec = _run(tiny_engine, src, tgt, AblationSet(frozenset({(kind, layer, head)})).for_model(H))
     mha = tiny_engine.model.get_submodule(name.replace("encoder.", "encoder_layers.").replace("decoder.",
                                                                                                "decoder_layers."))
     stack = name.split(".")[0]
     x = rec[f"{stack}.{layer}.input"] if kind != "cross" else rec[f"{stack}.{layer}.self_attn.normed"]
     kv = x if kind != "cross" else rec["encoder.output"]
     n = x.shape[1]
-    split = lambda t: t.view(1, -1, 4, t.shape[-1] // 4).transpose(1, 2)  # noqa: E731
+    split = lambda t: t.view(1, -1, H, t.shape[-1] // H).transpose(1, 2)  # noqa: E731
     q, k, v = (split(F.linear(a, m.weight, m.bias)) for a, m in ((x, mha.w_q), (kv, mha.w_k), (kv, mha.w_v)))
     scores = q @ k.transpose(-2, -1) / (q.shape[-1] ** 0.5)
     if kind == "decoder_self":
@@ -125,21 +127,22 @@ def test_removed_head_equals_hand_computation(tiny_engine, kind, layer, head):
 def test_skipped_sublayer_is_the_residual_alone(tiny_engine, part, layer, prev):
     _, src, tgt = _inputs(tiny_engine)
     name = module_name(part, layer)
-    _, rec = _run(tiny_engine, src, tgt, AblationSet(sublayers=frozenset({(part, layer)})).for_model(4))
+    _, rec = _run(tiny_engine, src, tgt, AblationSet(sublayers=frozenset({(part, layer)})).for_model(H))
     assert f"{name}.out" not in rec  # the sub-layer did not run
     assert torch.equal(rec[f"{name}.resid"], rec[prev])  # x + 0
     norm = {"encoder_ffn": "add_norm_2", "cross": "add_norm_2", "encoder_self": "add_norm_1"}[part]
     ln = tiny_engine.model.get_submodule(f"{name.split('.')[0]}_layers.{layer}.{norm}.norm")
-    torch.testing.assert_close(rec[f"{name}.normed"], F.layer_norm(rec[prev], ln.normalized_shape, ln.weight,
-                                                                    ln.bias, ln.eps), rtol=0, atol=1e-6)
+    with torch.inference_mode():
+        expected = F.layer_norm(rec[prev], ln.normalized_shape, ln.weight, ln.bias, ln.eps)
+    torch.testing.assert_close(rec[f"{name}.normed"], expected, rtol=0, atol=1e-6)
 
 
 def test_cached_decoding_with_ablation_matches_teacher_forcing(tiny_engine):
     """The ablation reaches every step of cached decoding: the ablated greedy output is the argmax of an ablated
     teacher-forced pass over it."""
     tr, src, _ = _inputs(tiny_engine)
-    ablate = AblationSet(frozenset({("cross", 1, 2), ("decoder_self", 0, 0)}), frozenset({("encoder_ffn", 0)}))
-    abl = ablate.for_model(4)
+    ablate = AblationSet(frozenset({("cross", 1, 1), ("decoder_self", 0, 0)}), frozenset({("encoder_ffn", 0)}))
+    abl = ablate.for_model(H)
     inputs, chosen, _ = generate(tiny_engine.model, src, 2, 3, DecodeSettings(max_new_tokens=12), record=False,
                                  ablate=abl)
     logits, _ = _run(tiny_engine, src, torch.tensor([inputs]), abl)
@@ -151,7 +154,7 @@ def test_nothing_about_a_run_stays_on_the_model(tiny_engine):
     before = {n: dict(vars(m)) for n, m in model.named_modules()}
     state = {k: v.clone() for k, v in model.state_dict().items()}
     tr = tiny_engine.trace(SENTENCE, "es", DecodeSettings(max_new_tokens=12))
-    aset = AblationSet(frozenset({("cross", 1, 2)}), frozenset({("decoder_ffn", 0)}))
+    aset = AblationSet(frozenset({("cross", 1, 1)}), frozenset({("decoder_ffn", 0)}))
     run_ablation(model, tr, tiny_engine.tgt_vocab.itos, aset, 2, 3)
     head_sweep(model, tr, tiny_engine.tgt_vocab.stoi, 2, 1)
     after = {n: dict(vars(m)) for n, m in model.named_modules()}
@@ -189,15 +192,15 @@ def test_batched_sweep_equals_one_ablation_at_a_time(tiny_engine):
     model = tiny_engine.model
     tr, src, _ = _inputs(tiny_engine)
     target = [int(i) for i in tr["next.ids"]]
-    heads = head_list(LAYERS, 4)
-    assert len(heads) == 24
+    heads = head_list(LAYERS, H)
+    assert len(heads) == 12
     batched = sequence_logprobs(model, tr["src.ids"].tolist(), target, 2, heads)
     chunked = sequence_logprobs(model, tr["src.ids"].tolist(), target, 2, heads, chunk=5)
     np.testing.assert_allclose(batched, chunked, rtol=0, atol=1e-5)
     tgt_in = torch.tensor([[2, *target[:-1]]])
     for i, head in enumerate([None, *heads]):
         aset = AblationSet(frozenset({head}) if head else frozenset())
-        logits, _ = _run(tiny_engine, src, tgt_in, aset.for_model(4))
+        logits, _ = _run(tiny_engine, src, tgt_in, aset.for_model(H))
         one = torch.log_softmax(logits[0].double(), -1)[torch.arange(len(target)), torch.tensor(target)].sum()
         assert batched[i] == pytest.approx(float(one), abs=1e-4), head
 
