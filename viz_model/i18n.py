@@ -537,7 +537,7 @@ LABELS: dict[str, dict[str, str]] = {
     "abl_part_ffn": {"en": "feed-forward", "zh": "前馈网络"},
     "abl_clear": {"en": "Switch everything back on", "zh": "全部重新打开"},
     "abl_none": {"en": "Nothing is switched off: choose heads or sub-layers above, or pick from the sweep below.",
-                 "zh": "目前没有关闭任何部分：请在上方选择注意力头或子层，或从下方的逐头测试中挑选。"},
+                 "zh": "目前没有关闭任何部分：请在上方选择注意力头或子层，或从下方逐个注意力头的测试中挑选。"},
     "abl_original": {"en": "Original translation", "zh": "原译文"},
     "abl_ablated": {"en": "With {n} part(s) switched off", "zh": "关闭 {n} 个部分后"},
     "abl_same": {"en": "The translation did not change; the probabilities below still moved.",
