@@ -60,7 +60,8 @@ def head_sweep_figure(sweep: Sweep, removed: AblationSet | None = None, locale: 
         marks = [(h, layer) for k, layer, h in sorted(removed_heads) if k == kind and layer < z.shape[0]]
         if marks:
             fig.add_trace(go.Scatter(x=[m[0] for m in marks], y=[m[1] for m in marks], mode="text",
-                                     text=["✕"] * len(marks), textfont=dict(size=22, color="black"),
+                                     text=["✕"] * len(marks), textfont=dict(size=14, color="black"),
+                                     textposition="top center",
                                      hoverinfo="skip", showlegend=False), row=1, col=i)
     layout: dict = dict(coloraxis=dict(colorscale=DIVERGING, cmin=-top, cmax=top, reversescale=True,
                                        colorbar=dict(title=dict(text=label("abl_drop", locale)), thickness=12)))
@@ -75,4 +76,7 @@ def head_sweep_figure(sweep: Sweep, removed: AblationSet | None = None, locale: 
                                     "showticklabels": i == 1,
                                     "ticktext": [label("layer_n", locale, n=lay) for lay in range(n_layers)]}
     n_rows = max(v.shape[0] for v in sweep.drops.values()) if kinds else 1
-    return finish(fig, label("abl_title_sweep", locale), max(300, 170 + 50 * n_rows), **layout)
+    # The page's subheader names the figure; a Plotly title here would sit on the panel titles (subplot annotations
+    # do not push the title's margin); the figure's name is kept in layout.meta.
+    layout["meta"] = dict(title=label("abl_title_sweep", locale))
+    return finish(fig, "", max(300, 170 + 50 * n_rows), **layout)
