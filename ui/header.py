@@ -9,7 +9,8 @@ from viz_model.tokenizer import InputError
 
 from .markdown import md_escape
 
-ICONS = {"overview": "🗺️", "embeddings": "🔤", "positional": "〰️", "attention": "👀", "ffn": "🧮", "output": "🎯"}
+ICONS = {"overview": "🗺️", "embeddings": "🔤", "positional": "〰️", "attention": "👀", "ffn": "🧮", "output": "🎯",
+         "ablation": "✂️"}  # issue 8.2
 
 FORMULAS: dict[str, list[str]] = {
     "overview": [r"P(y_t \mid y_{<t}, x) = \operatorname{softmax}\big(W_{\text{out}}\,"
@@ -24,6 +25,10 @@ FORMULAS: dict[str, list[str]] = {
     "ffn": [r"\operatorname{FFN}(x) = \max(0,\ xW_1 + b_1)\,W_2 + b_2",
             r"x \leftarrow \operatorname{LayerNorm}\big(x + \operatorname{Sublayer}(x)\big)"],
     "output": [r"p(y_t = w) = \frac{\exp(z_{t,w}/\tau)}{\sum_{v} \exp(z_{t,v}/\tau)}", r"z_t = h_t W_{\text{out}}"],
+    # issue 8.2: head ablation
+    "ablation": [r"\operatorname{MultiHead}(x) = \operatorname{Concat}(m_1\,\text{head}_1,\dots,m_h\,\text{head}_h)"
+                 r"\,W^{O},\quad m_i \in \{0, 1\}",
+                 r"\Delta_i = \log p(y \mid x) - \log p_{\,\text{head } i \text{ off}}(y \mid x)"],
 }
 
 

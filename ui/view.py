@@ -15,12 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from viz_model.ablation import AblationSet
 from viz_model.decoding import DecodeSettings
 from viz_model.i18n import LANGUAGES
 from viz_model.tokenizer import MAX_INPUT_CHARS
 from viz_model.trace import ATTENTION_KINDS
 
-PAGE_ORDER = ("overview", "embeddings", "positional", "attention", "ffn", "output")
+PAGE_ORDER = ("overview", "embeddings", "positional", "attention", "ffn", "output",
+              "ablation")  # issue 8.2 (head ablation): the page added last
 DEFAULT_SENTENCE = "The small dog sees the cat."
 DEFAULT_DIMS = (0, 1, 8, 9, 32, 33)
 MAX_NEW_TOKENS = DecodeSettings.max_new_tokens  # the cap on generated tokens, as in the library
@@ -76,6 +78,8 @@ class View:
     chart_temperature: float = 1.0  # the output page's live temperature for its chart
     bars: int = 10  # bars in the next-token chart
     merge_subwords: bool = False  # attention page, subword models: pieces merged into words
+    # ---- issue 8.2, head ablation (its own block, to ease merging) ----
+    ablation: str = ""  # heads and sub-layers switched off, canonical text form (viz_model/ablation.py AblationSet)
 
     def with_(self, **changes: Any) -> View:
         return replace(self, **changes)
@@ -99,7 +103,8 @@ Choices = tuple[str, ...] | Callable[[Limits], tuple[str, ...]]
 @dataclass(frozen=True)
 class Param:
     """One parameter of the view. kind: text, choice, int, float, head (an int or "mean"), dims (a list of ints),
-    flag (0 or 1) or model (a choice; any printable id up to MAX_MODEL_CHARS when Limits.any_model)."""
+    flag (0 or 1), ablation (viz_model/ablation.py's text form) or model (a choice; any printable id up to
+    MAX_MODEL_CHARS when Limits.any_model)."""
 
     key: str  # in the URL
     field: str  # in View
@@ -136,6 +141,8 @@ PARAMS: tuple[Param, ...] = (
     Param("vt", "chart_temperature", "float", 0.1, 5.0),
     Param("k", "bars", "int", 1, 30),
     Param("words", "merge_subwords", "flag"),
+    # ---- issue 8.2, head ablation (its own block, to ease merging) ----
+    Param("ablate", "ablation", "ablation"),
 )
 BY_KEY: dict[str, Param] = {p.key: p for p in PARAMS}
 BY_FIELD: dict[str, Param] = {p.field: p for p in PARAMS}
@@ -190,6 +197,11 @@ def _parse_one(p: Param, raw: str, limits: Limits, default: Any) -> tuple[Any, W
     shown = raw[:40]
     if p.kind == "text":
         return raw, None  # checked in parse (length, markup)
+    if p.kind == "ablation":  # issue 8.2: unreadable or out-of-range items dropped, and said
+        aset, rejected = AblationSet.parse(raw[:2000], {"encoder": limits.n_layers, "decoder": limits.n_layers},
+                                           limits.n_heads)
+        warning = ("warn_ablation", dict(value=", ".join(rejected)[:80])) if rejected or len(raw) > 2000 else None
+        return aset.to_string(), warning
     if p.kind == "flag":
         if raw in ("0", "1"):
             return raw == "1", None

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from .model import Recorder, Transformer, padding_mask
+from .model import Ablation, Recorder, Transformer, padding_mask
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,10 @@ def to_numpy(tensors: dict[str, Tensor]) -> dict[str, np.ndarray]:
 @torch.inference_mode()
 def generate(
     model: Transformer, src: Tensor | None, bos_id: int, eos_id: int, settings: DecodeSettings,
-    pad_id: int = 0, record: bool = True,
+    pad_id: int = 0, record: bool = True, ablate: Ablation | None = None,
 ) -> tuple[list[int], list[int], dict[str, Tensor]]:
-    """Decode one sequence. src (1, S) ids (None for a decoder-only model).
+    """Decode one sequence. src (1, S) ids (None for a decoder-only model). ablate: heads and sub-layers switched
+    off for this call only (viz_model/ablation.py); None decodes with the model as trained.
 
     Returns the decoder input ids (starting with bos), the id chosen after each of them, and the stitched records
     (empty if record=False). Stops after eos or max_new_tokens (or the position table's end).
@@ -97,14 +98,14 @@ def generate(
         src_mask = padding_mask(src, pad_id)
         if bool(src_mask.all()):
             src_mask = None  # a batch of one has no padding to mask
-        memory = model.encode(src, src_mask, enc_rec)
+        memory = model.encode(src, src_mask, enc_rec, ablate)
     cache = model.new_cache()
     inputs, chosen, steps = [bos_id], [], []
     max_steps = min(settings.max_new_tokens, model.cfg.max_len)
     for t in range(max_steps):
         rec = Recorder() if record else None
         tok = torch.tensor([[inputs[-1]]], device=device)
-        logits = model.decode(tok, memory, src_mask, rec, cache=cache, start=t)[0, -1]
+        logits = model.decode(tok, memory, src_mask, rec, cache=cache, start=t, ablate=ablate)[0, -1]
         dist = sampling_distribution(logits, settings.temperature, settings.top_k).cpu()
         nxt = int(dist.argmax()) if settings.greedy else int(torch.multinomial(dist, 1, generator=gen))
         chosen.append(nxt)

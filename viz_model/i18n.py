@@ -539,6 +539,80 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "该模型没有加到嵌入上的绝对位置（位置表和曲线不适用）：它改为给注意力分数加上按相对距离学习的偏置"
               "（T5 的相对位置偏置；在轨迹中为 encoder.pos_bias 和 decoder.pos_bias）。",
     },
+    # ================================================================ issue 8.2: head ablation (own block, for merging)
+    "page_ablation": {"en": "Switch off heads", "zh": "关闭注意力头"},
+    "intro_ablation": {
+        "en": "What does one attention head do? Switch it off and see. Removing a head sets its output to zero before "
+              "the heads are joined and multiplied by W_O; skipping a whole sub-layer (an attention or a feed-forward "
+              "one) lets only the residual pass, into the same Add & Norm. The model then translates again, and the "
+              "new translation is shown beside the original. Below, each head is removed alone to show which heads "
+              "matter for this sentence.",
+        "zh": "一个注意力头到底在做什么？把它关掉看看。关闭一个注意力头，就是在各注意力头拼接并"
+              "乘以 W_O 之前，把它的输出置为零；跳过整个子层（注意力子层或前馈子层），则只让残差通过，"
+              "照常进入同一个“相加与归一化”。然后模型重新翻译，新译文和原译文并排显示。下方逐个单独"
+              "关闭每个注意力头，看看对这句话来说哪些注意力头最重要。",
+    },
+    "abl_pick_heads": {"en": "Heads to switch off: {kind}", "zh": "要关闭的注意力头：{kind}"},
+    "abl_pick_sublayers": {"en": "Whole sub-layers to skip", "zh": "要跳过的整个子层"},
+    "abl_head_option": {"en": "layer {layer} · head {head}", "zh": "第 {layer} 层 · 注意力头 {head}"},
+    "abl_sublayer_option": {"en": "{stack} layer {layer}: {part}", "zh": "{stack}第 {layer} 层：{part}"},
+    "abl_part_self_attn": {"en": "self-attention", "zh": "自注意力"},
+    "abl_part_cross_attn": {"en": "cross-attention", "zh": "交叉注意力"},
+    "abl_part_ffn": {"en": "feed-forward", "zh": "前馈网络"},
+    "abl_clear": {"en": "Switch everything back on", "zh": "全部重新打开"},
+    "abl_none": {"en": "Nothing is switched off: choose heads or sub-layers above, or pick from the sweep below.",
+                 "zh": "目前没有关闭任何部分：请在上方选择注意力头或子层，或从下方逐个注意力头的测试中挑选。"},
+    "abl_original": {"en": "Original translation", "zh": "原译文"},
+    "abl_ablated": {"en": "With {n} part(s) switched off", "zh": "关闭 {n} 个部分后"},
+    "abl_same": {"en": "The translation did not change; the probabilities below still moved.",
+                 "zh": "译文没有变化；不过下面的概率仍有变动。"},
+    "abl_changed": {"en": "{n} token(s) changed (marked).", "zh": "有 {n} 个词元发生变化（已标出）。"},
+    "abl_unfinished": {"en": "The ablated model did not finish its sentence within {n} tokens.",
+                       "zh": "关闭后的模型在 {n} 个词元内没有写完句子。"},
+    "abl_sampled": {"en": "Sampling: the same settings and seed are used again, so only the ablation differs.",
+                    "zh": "采样：沿用相同的设置和随机种子，因此唯一的不同就是关闭的部分。"},
+    "abl_steps": {"en": "Step by step: how sure the model still is of the original's next token",
+                  "zh": "逐步查看：模型对原译文下一个词元还有多大把握"},
+    "abl_steps_help": {
+        "en": "Each step reads the original translation up to that point (teacher forcing), so the steps line up "
+              "with it. Blue: p(original token) with everything on; orange: with the parts switched off. The table "
+              "also gives the token the ablated model would now prefer.",
+        "zh": "每一步都读入原译文到该处为止的内容（教师强制），所以各步与原译文一一对应。蓝色：全部开启时原词元的概率；"
+              "橙色：关闭所选部分后的概率。表格还列出关闭后模型现在更倾向的词元。",
+    },
+    "abl_before": {"en": "p before", "zh": "关闭前概率"},
+    "abl_after": {"en": "p after", "zh": "关闭后概率"},
+    "abl_new_top": {"en": "new top token", "zh": "新的首选词元"},
+    "abl_p_new_top": {"en": "p(new top)", "zh": "新首选词元概率"},
+    "abl_original_token": {"en": "original token", "zh": "原词元"},
+    "abl_title_steps": {"en": "p(original next token), before and after", "zh": "原译文下一个词元的概率：关闭前后"},
+    "abl_sweep": {"en": "Which heads matter for this sentence", "zh": "对这句话来说哪些注意力头重要"},
+    "abl_sweep_help": {
+        "en": "Each cell removes that one head alone and measures how much less likely the model finds the {what} "
+              "(drop in log-probability, in nats; teacher-forced; all {n} heads in one batched pass). Red: the head "
+              "helped; near 0: it hardly matters here; blue: the sentence became more likely without it. "
+              "log p with every head on: {base}.",
+        "zh": "每一格只单独关闭这一个注意力头，衡量模型觉得{what}变得有多不可能（对数概率的下降，单位为奈特；教师强制；"
+              "全部 {n} 个注意力头在一次批量计算中完成）。红色：这个注意力头有帮助；接近 0：在这里几乎无关紧要；"
+              "蓝色：没有它这句译文反而更可能。全部开启时的 log p：{base}。",
+    },
+    "abl_what_reference": {"en": "reference translation", "zh": "参考译文"},
+    "abl_what_output": {"en": "model's own translation (the grammar has no reference for this sentence)",
+                        "zh": "模型自己的译文（语法没有这句话的参考译文）"},
+    "abl_title_sweep": {"en": "Drop in log p when one head is removed", "zh": "单独关闭一个注意力头时 log p 的下降"},
+    "abl_drop": {"en": "drop in log p", "zh": "log p 下降"},
+    "abl_kind": {"en": "attention kind", "zh": "注意力类型"},
+    "abl_add_top": {"en": "Switch off the {n} heads that matter most", "zh": "关闭最重要的 {n} 个注意力头"},
+    "abl_marked": {"en": "✕ = switched off now", "zh": "✕ = 当前已关闭"},
+    "abl_unsupported": {
+        "en": "Switching off heads is available for the app's own model only: this model comes from Hugging Face, "
+              "whose attention code this app does not rewrite. Choose the shipped model in the sidebar.",
+        "zh": "只有本应用自带的模型才能关闭注意力头：这个模型来自 Hugging Face，本应用不改写它的注意力代码。"
+              "请在侧边栏选择自带的模型。",
+    },
+    "warn_ablation": {"en": "The link asked to switch off parts this model does not have ({value}): they were left on.",
+                      "zh": "链接要求关闭的部分在该模型中不存在（{value}）：这些部分保持开启。"},
+    # ================================================================ end of issue 8.2
     "class_noun": {"en": "noun", "zh": "名词"},
     "class_adjective": {"en": "adjective", "zh": "形容词"},
     "class_verb": {"en": "verb", "zh": "动词"},

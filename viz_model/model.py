@@ -37,6 +37,21 @@ def _record(rec: Recorder | None, name: str, value: Tensor) -> None:
         rec(name, value)
 
 
+@dataclass(frozen=True)
+class Ablation:
+    """What to switch off in one forward call (never stored on the model; viz_model/ablation.py builds these).
+
+    head_masks: sub-layer name ("encoder.0.self_attn", "decoder.2.cross_attn") -> a (B, H) or (1, H) float tensor of
+    1 (keep) and 0 (remove); a removed head's output (weights @ V) is zeroed before the concatenation and W_O, so
+    W_O's bias and the other heads still reach the residual. A batch can remove a different head in each row.
+    skip: sub-layer names ("decoder.1.self_attn", "encoder.2.ffn") whose whole output is dropped, biases included:
+    the residual passes through alone, into the same Add & Norm, LayerNorm(x + 0).
+    """
+
+    head_masks: dict[str, Tensor] = field(default_factory=dict)
+    skip: frozenset[str] = frozenset()
+
+
 # ----------------------------------------------------------------------------------------------------------- masks
 
 
@@ -66,6 +81,14 @@ def sinusoidal_positions(max_len: int, d_model: int) -> Tensor:
     pe[:, 0::2] = torch.sin(pos * div)
     pe[:, 1::2] = torch.cos(pos * div)
     return pe
+
+
+def _head_mask(ablate: Ablation | None, name: str) -> Tensor | None:
+    return None if ablate is None else ablate.head_masks.get(name)
+
+
+def _skipped(ablate: Ablation | None, name: str) -> bool:
+    return ablate is not None and name in ablate.skip
 
 
 # ------------------------------------------------------------------------------------------------------- attention
@@ -114,8 +137,10 @@ class MultiHeadAttention(nn.Module):
         name: str,
         cache: KVCache | None = None,
         static_kv: bool = False,
+        head_mask: Tensor | None = None,
     ) -> Tensor:
-        """Queries from x (B, Tq, D); keys and values from kv (B, Tk, D).
+        """Queries from x (B, Tq, D); keys and values from kv (B, Tk, D). head_mask (B or 1, H): 0 zeroes a head's
+        output before W_O (see Ablation); None leaves the computation exactly as without ablation.
 
         With a cache: self-attention (static_kv=False) appends this call's keys/values to it; cross-attention
         (static_kv=True) computes them from the encoder output once and reuses them. Keys and values are recorded
@@ -141,7 +166,8 @@ class MultiHeadAttention(nn.Module):
                 cache.k, cache.v = k, v
         scores, weights, heads = attention(q, k, v, mask)
         b, h, t, dk = heads.shape
-        out = F.linear(heads.transpose(1, 2).reshape(b, t, h * dk), self.w_o.weight, self.w_o.bias)
+        kept = heads if head_mask is None else heads * head_mask[:, :, None, None].to(heads.dtype)
+        out = F.linear(kept.transpose(1, 2).reshape(b, t, h * dk), self.w_o.weight, self.w_o.bias)
         _record(rec, f"{name}.q", q)
         _record(rec, f"{name}.scores", scores)
         _record(rec, f"{name}.weights", weights)
@@ -199,10 +225,15 @@ class EncoderLayer(nn.Module):
         self.ffn = FeedForward(cfg.d_model, cfg.d_ff)
         self.add_norm_2 = AddNorm(cfg.d_model, cfg.layer_norm_eps, cfg.dropout)
 
-    def forward(self, x: Tensor, mask: Tensor | None, rec: Recorder | None, name: str) -> Tensor:
+    def forward(self, x: Tensor, mask: Tensor | None, rec: Recorder | None, name: str,
+                ablate: Ablation | None = None) -> Tensor:
         _record(rec, f"{name}.input", x)
-        x = self.add_norm_1(x, self.self_attn(x, x, mask, rec, f"{name}.self_attn"), rec, f"{name}.self_attn")
-        return self.add_norm_2(x, self.ffn(x, rec, f"{name}.ffn"), rec, f"{name}.ffn")
+        sub = f"{name}.self_attn"
+        sa = torch.zeros_like(x) if _skipped(ablate, sub) else \
+            self.self_attn(x, x, mask, rec, sub, head_mask=_head_mask(ablate, sub))
+        x = self.add_norm_1(x, sa, rec, sub)
+        ff = torch.zeros_like(x) if _skipped(ablate, f"{name}.ffn") else self.ffn(x, rec, f"{name}.ffn")
+        return self.add_norm_2(x, ff, rec, f"{name}.ffn")
 
 
 @dataclass
@@ -230,16 +261,21 @@ class DecoderLayer(nn.Module):
         rec: Recorder | None,
         name: str,
         cache: LayerCache | None = None,
+        ablate: Ablation | None = None,
     ) -> Tensor:
         _record(rec, f"{name}.input", x)
-        sa = self.self_attn(x, x, self_mask, rec, f"{name}.self_attn", cache and cache.self_attn)
-        x = self.add_norm_1(x, sa, rec, f"{name}.self_attn")
+        sub = f"{name}.self_attn"
+        sa = torch.zeros_like(x) if _skipped(ablate, sub) else \
+            self.self_attn(x, x, self_mask, rec, sub, cache and cache.self_attn, head_mask=_head_mask(ablate, sub))
+        x = self.add_norm_1(x, sa, rec, sub)
         if self.cross_attn is not None:
-            ca = self.cross_attn(
-                x, memory, cross_mask, rec, f"{name}.cross_attn", cache and cache.cross_attn, static_kv=True
-            )
-            x = self.add_norm_2(x, ca, rec, f"{name}.cross_attn")
-        return self.add_norm_3(x, self.ffn(x, rec, f"{name}.ffn"), rec, f"{name}.ffn")
+            sub = f"{name}.cross_attn"
+            ca = torch.zeros_like(x) if _skipped(ablate, sub) else self.cross_attn(
+                x, memory, cross_mask, rec, sub, cache and cache.cross_attn, static_kv=True,
+                head_mask=_head_mask(ablate, sub))
+            x = self.add_norm_2(x, ca, rec, sub)
+        ff = torch.zeros_like(x) if _skipped(ablate, f"{name}.ffn") else self.ffn(x, rec, f"{name}.ffn")
+        return self.add_norm_3(x, ff, rec, f"{name}.ffn")
 
 
 # ----------------------------------------------------------------------------------------------------------- model
@@ -283,11 +319,12 @@ class Transformer(nn.Module):
             _record(rec, f"embed.{side}.{part}", value)
         return self.dropout(total)
 
-    def encode(self, src: Tensor, src_mask: Tensor | None, rec: Recorder | None = None) -> Tensor:
-        """src (B, S) ids -> memory (B, S, D)."""
+    def encode(self, src: Tensor, src_mask: Tensor | None, rec: Recorder | None = None,
+               ablate: Ablation | None = None) -> Tensor:
+        """src (B, S) ids -> memory (B, S, D). ablate: heads and sub-layers switched off for this call only."""
         x = self.embed(src, "src", rec)
         for i, layer in enumerate(self.encoder_layers):
-            x = layer(x, src_mask, rec, f"encoder.{i}")
+            x = layer(x, src_mask, rec, f"encoder.{i}", ablate)
         _record(rec, "encoder.output", x)
         return x
 
@@ -300,6 +337,7 @@ class Transformer(nn.Module):
         cache: list[LayerCache] | None = None,
         start: int = 0,
         tgt_pad_mask: Tensor | None = None,
+        ablate: Ablation | None = None,
     ) -> Tensor:
         """tgt (B, T) ids at positions start .. start+T-1 -> logits (B, T, V).
 
@@ -312,7 +350,8 @@ class Transformer(nn.Module):
             self_mask = tgt_pad_mask if self_mask is None else self_mask & tgt_pad_mask
         x = self.embed(tgt, "tgt", rec, start)
         for i, layer in enumerate(self.decoder_layers):
-            x = layer(x, memory, self_mask, src_mask, rec, f"decoder.{i}", cache[i] if cache is not None else None)
+            x = layer(x, memory, self_mask, src_mask, rec, f"decoder.{i}", cache[i] if cache is not None else None,
+                      ablate)
         _record(rec, "decoder.output", x)
         logits = self.unembed(x)
         _record(rec, "logits", logits)
@@ -321,14 +360,16 @@ class Transformer(nn.Module):
         return logits
 
     def forward(
-        self, src: Tensor | None, tgt: Tensor, pad_id: int = 0, rec: Recorder | None = None
+        self, src: Tensor | None, tgt: Tensor, pad_id: int = 0, rec: Recorder | None = None,
+        ablate: Ablation | None = None,
     ) -> Tensor:
-        """Teacher-forced pass: src (B, S), tgt (B, T) -> logits (B, T, V). Padding (pad_id) is masked out."""
+        """Teacher-forced pass: src (B, S), tgt (B, T) -> logits (B, T, V). Padding (pad_id) is masked out.
+        ablate: heads and sub-layers switched off for this call only (Ablation); None: the model as trained."""
         memory = src_mask = None
         if self.has_encoder:
             src_mask = padding_mask(src, pad_id)
-            memory = self.encode(src, src_mask, rec)
-        return self.decode(tgt, memory, src_mask, rec, tgt_pad_mask=padding_mask(tgt, pad_id))
+            memory = self.encode(src, src_mask, rec, ablate)
+        return self.decode(tgt, memory, src_mask, rec, tgt_pad_mask=padding_mask(tgt, pad_id), ablate=ablate)
 
     def new_cache(self) -> list[LayerCache]:
         return [LayerCache() for _ in self.decoder_layers]

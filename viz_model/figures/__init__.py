@@ -7,6 +7,7 @@ repeat ("the" twice) and a categorical axis would merge them. Every title and ax
 viz_model.i18n.label in the interface language `locale` ("en" or "zh").
 """
 
+from .ablation import head_sweep_figure, probability_change_figure  # issue 8.2
 from .attention import (
     HEAD_METRICS,
     attention_grid,
@@ -31,4 +32,5 @@ __all__ = [
     "ffn_histogram", "head_map_chart", "head_map_rows", "head_summary_figure", "logit_lens_heatmap", "mask_figure",
     "next_token_bars", "pipeline_figure", "position_similarity", "positional_curves", "positional_heatmap",
     "residual_labels", "residual_norms_figure", "thumbnail", "token_colors", "vocab_projection",
+    "head_sweep_figure", "probability_change_figure",  # issue 8.2
 ]
