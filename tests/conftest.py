@@ -21,6 +21,9 @@ DEVICE = os.environ.get("VIZ_TEST_DEVICE", "cpu")
 # Tests never download: Hugging Face models in tests are built here or ship in an installed package.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# AppTest runs every app in one session ("test session id"), so the per-session budget of ui/admission.py would add
+# up over the whole suite and refuse work at random points; tests/test_app_limits.py installs the real policy.
+os.environ.setdefault("VIZ_LIMITS", "0")
 
 
 @functools.lru_cache(maxsize=1)
