@@ -8,8 +8,8 @@ import json
 import numpy as np
 
 from tests.test_app import CJK, _navigation_only, chart, expected, new_app, no_exception, texts, z_of  # noqa: F401
-from tests.test_flow import _joint_flow, aer_by_hand
 from tests.test_figures import decode
+from tests.test_flow import _joint_flow, aer_by_hand
 
 SENTENCE = "The small dog sees the cat."  # in the grammar; the model's Spanish equals the reference
 
