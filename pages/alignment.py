@@ -12,6 +12,7 @@ from viz_model.i18n import label
 run = session.current()
 trace, loc = run.trace, run.locale
 
+
 def show() -> None:
     st.header(label("align_section", loc))
     st.markdown(label("align_explain", loc))

@@ -78,7 +78,10 @@ def test_qk_page_recomputes_the_weights(engine) -> None:
         {"kind": "decoder_self", "layer": "1", "head": "2", "qpos": "3"}
     at.slider(key="w_query.en").set_value(1).run()
     assert at.query_params["qpos"] == "1"
-    assert json.dumps(chart(at, "qk_softmax")["layout"]["title"]).count("query 1") == 1
+    bars = chart(at, "qk_softmax")["data"]
+    np.testing.assert_allclose(decode(bars[1]["y"]), tr["decoder.1.self_attn.weights"][2, 1], atol=1e-7)
+    assert decode(bars[0]["y"])[2:].max() == 0  # query 1 sees positions 0 and 1 only
+    assert json.dumps(chart(at, "qk_vectors")["layout"]["title"]).count("<br>") >= 0
 
 
 def test_qk_page_in_chinese_and_clamped_link() -> None:

@@ -145,7 +145,8 @@ def test_output_flow_equals_a_joint_graph_rollout(seed):
 @pytest.mark.parametrize("kind", ["encoder_self", "decoder_self", "cross"])
 def test_qk_breakdown_recomputes_the_models_attention(model_trace, kind):  # noqa: F811
     t = model_trace
-    layer, head, query = 1, 1, 3
+    layer, head = 1, 1
+    query = min(3, len(t.attention_tokens(kind)[0]) - 1)  # a random model may stop early
     b = flow.qk_breakdown(t, kind, layer, head, query)
     stack = "encoder" if kind == "encoder_self" else "decoder"
     sub = "cross_attn" if kind == "cross" else "self_attn"
