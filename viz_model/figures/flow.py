@@ -65,7 +65,7 @@ def alignment_figure(trace: Trace, layer: int, head: int | None, locale: str = "
     fig = go.Figure(go.Heatmap(
         z=z, colorscale=SEQUENTIAL, zmin=0.0, zmax=max(float(z.max()) if z.size else 1.0, 1e-6),
         colorbar=dict(title=dict(text=w), thickness=12),
-        hovertemplate=f"{label('predicted_word', locale)}: %{{y}}<br>{label('source', locale)}: %{{x}}<br>{w}: "
+        hovertemplate=f"{label('align_row_word', locale)}: %{{y}}<br>{label('source', locale)}: %{{x}}<br>{w}: "
                       "%{z:.4f}<extra></extra>",
     ))
     picked = model_alignment(trace, layer, head)
@@ -189,7 +189,7 @@ def qk_figure(trace: Trace, kind: str, layer: int, head: int, query: int, step: 
         fig.add_trace(go.Scatter(
             x=x, y=b.trace_weights.astype(np.float32), mode="markers", name=label("qk_from_trace", locale),
             marker=dict(symbol="diamond", size=10, color=HIGHLIGHT, line=dict(width=1, color="white")),
-            hovertemplate=f"{label('from_trace', locale)}: %{{y:.6f}}<extra></extra>",
+            hovertemplate=f"{label('qk_from_trace', locale)}: %{{y:.6f}}<extra></extra>",
         ))
         return finish(
             fig, label("title_qk_softmax", locale, where=where), 360, legend=dict(orientation="h", y=-0.35, x=0),
