@@ -574,7 +574,7 @@ LABELS: dict[str, dict[str, str]] = {
     "title_qk_products": {"en": "2. q ∘ k, summed per key — {where}", "zh": "2. q ∘ k，按键求和 — {where}"},
     "title_qk_softmax": {"en": "3. ÷ √d_k, mask, softmax — {where}", "zh": "3. ÷ √d_k、掩码、softmax — {where}"},
     "title_qk_values": {"en": "4. Weighted values and their sum — {where}", "zh": "4. 加权的值及其和 — {where}"},
-    "qk_sum_row": {"en": "{key} (Σ = {dot})", "zh": "{key}（Σ = {dot}）"},
+    "qk_sum_row": {"en": "{name} (Σ = {dot})", "zh": "{name}（Σ = {dot}）"},
     "qk_recomputed": {"en": "softmax recomputed here", "zh": "此处重新计算的 softmax"},
     "qk_from_trace": {"en": "the model's weights (trace)", "zh": "模型的权重（运行记录）"},
     "qk_head_output": {"en": "= head output", "zh": "= 注意力头输出"},

@@ -203,7 +203,7 @@ def qk_figure(trace: Trace, kind: str, layer: int, head: int, query: int, step: 
         title = label("title_qk_vectors", locale, where=where)
     elif step == "products":
         z = b.products.astype(np.float32)
-        rows = [label("qk_sum_row", locale, key=k, dot=f"{d:.3f}") for k, d in zip(keys, b.dot)]
+        rows = [label("qk_sum_row", locale, name=k, dot=f"{d:.3f}") for k, d in zip(keys, b.dot)]
         title = label("title_qk_products", locale, where=where)
     else:
         z = np.concatenate([b.weighted, b.out[None]]).astype(np.float32)
