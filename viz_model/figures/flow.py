@@ -219,8 +219,9 @@ def qk_figure(trace: Trace, kind: str, layer: int, head: int, query: int, step: 
     if step in ("vectors", "values"):  # a line between q and the keys, or between the terms and their sum
         at = 0.5 if step == "vectors" else len(keys) - 0.5
         shapes = [dict(type="line", xref="paper", x0=0, x1=1, y0=at, y1=at, line=dict(color=MUTED, width=3))]
+    extra = dict(shapes=shapes) if shapes else {}  # an empty list is dropped by Plotly's validation
     return finish(
-        fig, title, height_for(len(rows), extra=150), shapes=shapes,
+        fig, title, height_for(len(rows), extra=150), **extra,
         xaxis=dict(title=dict(text=dim)),
         yaxis=token_axis(rows, "", autorange="reversed"),
     )
