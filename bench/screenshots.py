@@ -32,6 +32,14 @@ VIEWS = [  # (file name, page path, query parameters[, colour scheme, viewport])
     ("overview_zh_ui", "", {"q": SENTENCE, "lang": "zh", "ui": "zh"}),
     ("attention_dark", "attention", {"q": SENTENCE, "lang": "zh", "kind": "cross", "layer": "2", "head": "1"}, "dark"),
     ("output_phone", "output", {"q": SENTENCE, "lang": "zh", "step": "4"}, "light", PHONE),
+    # Issue 8: alignment & flow, query · key (light, desktop and phone)
+    ("alignment", "alignment", {"q": "The small dog sees the cat.", "lang": "es", "layer": "2", "head": "1"}),
+    ("alignment_phone", "alignment", {"q": "The small dog sees the cat.", "lang": "zh", "layer": "2"}, "light",
+     PHONE),
+    ("qk", "qk", {"q": "The small dog sees the cat.", "lang": "es", "kind": "decoder_self", "layer": "1",
+                  "head": "2", "qpos": "3"}),
+    ("qk_phone", "qk", {"q": "The small dog sees the cat.", "lang": "es", "kind": "cross", "layer": "2", "head": "1",
+                        "qpos": "2", "ui": "zh"}, "light", PHONE),
     # What the app says about a translation (ui/honesty.py): in the model's language, a model error, outside, a copy.
     ("honesty_in_grammar", "", {"q": "The children are playing in the garden.", "lang": "zh"}),
     ("honesty_model_error", "", {"q": "We went to the park yesterday.", "lang": "es"}),

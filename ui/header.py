@@ -10,7 +10,7 @@ from viz_model.tokenizer import InputError
 from .markdown import md_escape
 
 ICONS = {"overview": "🗺️", "embeddings": "🔤", "positional": "〰️", "attention": "👀", "ffn": "🧮", "output": "🎯",
-         "ablation": "✂️"}  # issue 8.2
+         "alignment": "🔗", "qk": "🔬", "ablation": "✂️"}  # issue 8
 
 FORMULAS: dict[str, list[str]] = {
     "overview": [r"P(y_t \mid y_{<t}, x) = \operatorname{softmax}\big(W_{\text{out}}\,"
@@ -25,6 +25,13 @@ FORMULAS: dict[str, list[str]] = {
     "ffn": [r"\operatorname{FFN}(x) = \max(0,\ xW_1 + b_1)\,W_2 + b_2",
             r"x \leftarrow \operatorname{LayerNorm}\big(x + \operatorname{Sublayer}(x)\big)"],
     "output": [r"p(y_t = w) = \frac{\exp(z_{t,w}/\tau)}{\sum_{v} \exp(z_{t,v}/\tau)}", r"z_t = h_t W_{\text{out}}"],
+    # issue 8: alignment & flow, query · key
+    "alignment": [r"a(t) = \arg\max_{s \in \text{words}} A^{\text{cross}}_{t-1,\,s}",
+                  r"\operatorname{AER} = 1 - \frac{|A \cap S| + |A \cap P|}{|A| + |S|}",
+                  r"\tilde A = \tfrac12 I + \tfrac12 \overline{A}",
+                  r"R_{\text{enc}} = \tilde A_L \cdots \tilde A_1"],
+    "qk": [r"s_j = \frac{q \cdot k_j}{\sqrt{d_k}} + M_j = \frac{\sum_i q_i k_{j,i}}{\sqrt{d_k}} + M_j",
+           r"\alpha_j = \frac{e^{s_j}}{\sum_{j'} e^{s_{j'}}}, \qquad o = \sum_j \alpha_j v_j"],
     # issue 8.2: head ablation
     "ablation": [r"\operatorname{MultiHead}(x) = \operatorname{Concat}(m_1\,\text{head}_1,\dots,m_h\,\text{head}_h)"
                  r"\,W^{O},\quad m_i \in \{0, 1\}",

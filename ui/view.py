@@ -22,13 +22,14 @@ from viz_model.tokenizer import MAX_INPUT_CHARS
 from viz_model.trace import ATTENTION_KINDS
 
 PAGE_ORDER = ("overview", "embeddings", "positional", "attention", "ffn", "output",
-              "ablation")  # issue 8.2 (head ablation): the page added last
+              "alignment", "qk", "ablation")  # issue 8: alignment & flow, query · key, head ablation
 DEFAULT_SENTENCE = "The small dog sees the cat."
 DEFAULT_DIMS = (0, 1, 8, 9, 32, 33)
 MAX_NEW_TOKENS = DecodeSettings.max_new_tokens  # the cap on generated tokens, as in the library
 MAX_SEED = 2**31 - 1
 AUTO_POSITIONS = 32  # positions shown when the link does not say: at least this many, or the sentence's length
 MAX_DIMS = 16
+MAX_QUERY = 1023  # issue 8: the query · key page's query position; the page clamps it to the trace
 DEFAULT_MODEL = "default"  # the shipped model; others are keys of the allowlist (models.toml, ui/models.py)
 MAX_MODEL_CHARS = 200  # a hub id or folder typed in a local run (VIZ_ALLOW_ANY_MODEL=1)
 
@@ -78,6 +79,8 @@ class View:
     chart_temperature: float = 1.0  # the output page's live temperature for its chart
     bars: int = 10  # bars in the next-token chart
     merge_subwords: bool = False  # attention page, subword models: pieces merged into words
+    # ---- issue 8 (alignment & flow, query · key pages)
+    query: int = 0  # query · key page: the query position (clamped to the chosen attention's rows)
     # ---- issue 8.2, head ablation (its own block, to ease merging) ----
     ablation: str = ""  # heads and sub-layers switched off, canonical text form (viz_model/ablation.py AblationSet)
 
@@ -141,6 +144,8 @@ PARAMS: tuple[Param, ...] = (
     Param("vt", "chart_temperature", "float", 0.1, 5.0),
     Param("k", "bars", "int", 1, 30),
     Param("words", "merge_subwords", "flag"),
+    # ---- issue 8 (alignment & flow, query · key pages)
+    Param("qpos", "query", "int", 0, MAX_QUERY),
     # ---- issue 8.2, head ablation (its own block, to ease merging) ----
     Param("ablate", "ablation", "ablation"),
 )

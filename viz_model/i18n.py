@@ -482,6 +482,163 @@ LABELS: dict[str, dict[str, str]] = {
               "ax 把分数变成概率。贪心解码取概率最大的词；采样则随机抽取一个，温度 τ 使分布更尖锐或更平缓"
               "。选中的词作为下一步的输入。",
     },
+    # ================================================================ issue 8: alignment & flow, query · key pages
+    "page_alignment": {"en": "Alignment & flow", "zh": "对齐与注意力流"},
+    "intro_alignment": {
+        "en": "Which English word does each translated word come from? For each output word, the model's alignment "
+              "is the source word that the decoder row predicting it attends to most in cross-attention. Where the "
+              "sentence is in the training grammar, its parse gives the gold links, and the alignment error rate "
+              "(AER) says how well each layer and head agrees with them. Attention flow then follows attention "
+              "through all layers at once.",
+        "zh": "译文中的每个词来自哪个英文词？对每个输出词，模型的对齐就是预测它的那一行解码器在交叉注意力中最关注的"
+              "源词。如果句子属于训练语法，语法分析给出参考对齐，对齐错误率（AER）衡量每一层、每个注意力头与它的吻合"
+              "程度。注意力流则把所有层的注意力一并追踪。",
+    },
+    "page_qk": {"en": "Query · key, step by step", "zh": "查询 · 键：逐步计算"},
+    "intro_qk": {
+        "en": "Attention weights are plain arithmetic: pick one query position of one head and follow it with the "
+              "model's real numbers. Multiply the query q with each key k element by element, add up the products, "
+              "divide by √d_k, mask the positions it may not see, take the softmax, and mix the values v with the "
+              "resulting weights. The recomputed weights are checked against the ones the model produced.",
+        "zh": "注意力权重只是普通的算术：选一个注意力头的一个查询位置，用模型的真实数值一步步计算。把查询 q 与每个键 k "
+              "逐元素相乘，把乘积相加，除以 √d_k，屏蔽它不能看到的位置，取 softmax，再用得到的权重混合各个值 v。"
+              "重新算出的权重会与模型实际产生的权重对照。",
+    },
+    "needs_cross": {"en": "This page needs an encoder-decoder model: it reads cross-attention.",
+                    "zh": "本页需要编码器-解码器模型：它读取交叉注意力。"},
+    "align_section": {"en": "The model's alignment and the grammar's gold links",
+                      "zh": "模型的对齐与语法的参考对齐"},
+    "align_explain": {
+        "en": "Each row is the decoder row that predicts one output word (row r reads the tokens up to position r "
+              "and predicts the next one). The orange square marks the source word it attends to most (special "
+              "tokens left out); the white dots are the gold links from the grammar's parse. Pick a layer and a "
+              "head, or the mean over heads.",
+        "zh": "每一行是预测一个输出词的解码器行（第 r 行读到位置 r 为止的词元，并预测下一个词元）。橙色方框标出它最关注"
+              "的源词（不含特殊词元）；白点是语法分析给出的参考对齐。可以选择层和注意力头，或各注意力头平均。",
+    },
+    "align_outside": {
+        "en": "This sentence is outside the model's training grammar, so there are no gold links to compare with: "
+              "only the model's own alignment is shown, and no AER.",
+        "zh": "这个句子不在模型的训练语法之内，因此没有参考对齐可比较：这里只显示模型自己的对齐，不计算 AER。",
+    },
+    "align_differs": {
+        "en": "The model's translation differs from the grammar's reference translation, and the gold links belong "
+              "to the reference's words: only the model's alignment is shown, and no AER. (The held-out evaluation "
+              "feeds the reference in; this page shows what the model itself wrote.)",
+        "zh": "模型的译文与语法的参考译文不同，而参考对齐属于参考译文的词：这里只显示模型的对齐，不计算 AER。"
+              "（留出集评估把参考译文直接输入模型；本页显示的是模型自己写出的内容。）",
+    },
+    "align_aer_section": {"en": "This sentence's alignment error rate, per layer and head",
+                          "zh": "本句每层、每个注意力头的对齐错误率"},
+    "align_aer_explain": {
+        "en": "AER = 1 − (|A∩S| + |A∩P|) / (|A| + |S|) (Och & Ney 2003), the held-out evaluation's definition: A "
+              "are the model's links, P the gold links, S the gold links of output words with exactly one source "
+              "word; output words with no source counterpart are not scored. 0% is perfect. The last column aligns "
+              "with the mean over heads; the outlined cell is the best single head.",
+        "zh": "AER = 1 − (|A∩S| + |A∩P|) / (|A| + |S|)（Och & Ney 2003），与留出集评估的定义相同：A 是模型的对齐，"
+              "P 是参考对齐，S 是只对应一个源词的输出词的参考对齐；没有源词对应的输出词不计分。0% 表示完全正确。"
+              "最后一列用各注意力头平均来对齐；加框的格子是最好的单个注意力头。",
+    },
+    "align_best_line": {"en": "Best head for this sentence: layer {layer}, head {head}, AER {aer}.",
+                        "zh": "本句最好的注意力头：第 {layer} 层，注意力头 {head}，AER {aer}。"},
+    "align_best": {"en": "best head: layer {layer}, head {head}",
+                   "zh": "最好的注意力头：第 {layer} 层 · 注意力头 {head}"},
+    "align_row_word": {"en": "row: word it predicts", "zh": "行：它预测的词"},
+    "align_model": {"en": "model's alignment (most-attended source word)", "zh": "模型的对齐（最受关注的源词）"},
+    "align_gold": {"en": "gold links (grammar)", "zh": "参考对齐（语法）"},
+    "align_hit": {"en": "agrees with gold", "zh": "与参考对齐一致"},
+    "align_table": {"en": "The alignment, word by word", "zh": "逐词对齐"},
+    "title_align": {"en": "Cross-attention and alignment · layer {layer} · {head}",
+                    "zh": "交叉注意力与对齐 · 第 {layer} 层 · {head}"},
+    "title_align_aer": {"en": "This sentence's AER per decoder layer and head (lower is better)",
+                        "zh": "本句每个解码器层与注意力头的 AER（越低越好）"},
+    "align_decoder_layer": {"en": "decoder layer", "zh": "解码器层"},
+    "flow_section": {"en": "Attention flow: every layer composed", "zh": "注意力流：把所有层组合起来"},
+    "flow_explain": {
+        "en": "Raw attention shows one layer, but each layer mixes what earlier layers already mixed, and the "
+              "residual connection carries every position's own state forward. Attention rollout (Abnar & Zuidema "
+              "2020) multiplies the layers' head-averaged attention, each mixed half and half with the identity for "
+              "the residual path: Ã = ½ I + ½ mean(A), R = Ã_L ⋯ Ã_1. Through the decoder, each row's state is "
+              "tracked as a share on the decoder's own input tokens and a share on the source tokens: every "
+              "self-attention layer applies its Ã to both; every cross-attention layer keeps half (the residual) "
+              "and sends the other half through its head-averaged attention times the encoder's rollout R. "
+              "Feed-forward layers act on each position alone and are left out. With {n} decoder layers exactly "
+              "½^{n} = {share} of every row stays on the decoder's own tokens (the last column).",
+        "zh": "原始注意力只显示一层；但每一层混合的是前面各层已经混合过的内容，残差连接又把每个位置自己的状态传下去。"
+              "注意力展开（rollout，Abnar & Zuidema 2020）把各层的注意力（各注意力头平均）相乘，每层都与单位矩阵各占"
+              "一半，代表残差通路：Ã = ½ I + ½ mean(A)，R = Ã_L ⋯ Ã_1。在解码器中，每一行的状态分两部分追踪：落在解码器"
+              "自己输入词元上的份额，和落在源词元上的份额。每个自注意力层对两者都乘以它的 Ã；每个交叉注意力层保留一半"
+              "（残差），另一半经由它的注意力（各注意力头平均）再乘以编码器的 rollout R。"
+              "前馈层只作用于单个位置，不计入。"
+              "有 {n} 个解码器层时，每行恰好有 ½^{n} = {share} 留在解码器自己的词元上（最后一列）。",
+    },
+    "flow_encoder": {"en": "Encoder: rollout beside the raw last layer", "zh": "编码器：rollout 与最后一层原始注意力"},
+    "flow_output": {"en": "Output ← source: flow beside raw last-layer cross-attention",
+                    "zh": "输出 ← 源：注意力流与最后一层原始交叉注意力"},
+    "title_flow_encoder": {"en": "Encoder rollout through every layer", "zh": "编码器 rollout（所有层）"},
+    "title_raw_encoder": {"en": "Raw encoder self-attention, last layer, mean over heads",
+                          "zh": "原始编码器自注意力 · 最后一层 · 各注意力头平均"},
+    "title_flow_output": {"en": "Output ← source flow through every layer", "zh": "输出 ← 源的注意力流（所有层）"},
+    "title_raw_output": {"en": "Raw cross-attention, last layer, mean over heads",
+                         "zh": "原始交叉注意力 · 最后一层 · 各注意力头平均"},
+    "flow_share": {"en": "share", "zh": "份额"},
+    "flow_target_so_far": {"en": "(own earlier tokens)", "zh": "（自己之前的词元）"},
+    "qk_pick_kind": {"en": "Attention kind", "zh": "注意力类型"},
+    "qk_pick_query": {"en": "Query position", "zh": "查询位置"},
+    "qk_mean_note": {"en": "The mean over heads has no query of its own: showing head {head}. Pick a head to "
+                           "change it.",
+                     "zh": "各注意力头平均没有自己的查询：显示注意力头 {head}。选择一个注意力头即可更换。"},
+    "clamped_query": {"en": "Query position {value} does not exist here; showing position {clamped}.",
+                      "zh": "这里没有查询位置 {value}；改为显示位置 {clamped}。"},
+    "qk_where": {"en": "{kind} · layer {layer} · {head} · query {q} “{token}”",
+                 "zh": "{kind} · 第 {layer} 层 · {head} · 查询 {q} “{token}”"},
+    "title_qk_vectors": {"en": "1. The query q and each key k — {where}", "zh": "1. 查询 q 与每个键 k — {where}"},
+    "title_qk_products": {"en": "2. q ∘ k, summed per key — {where}", "zh": "2. q ∘ k，按键求和 — {where}"},
+    "title_qk_softmax": {"en": "3. ÷ √d_k, mask, softmax — {where}", "zh": "3. ÷ √d_k、掩码、softmax — {where}"},
+    "title_qk_values": {"en": "4. Weighted values and their sum — {where}", "zh": "4. 加权的值及其和 — {where}"},
+    "qk_sum_row": {"en": "{name} (Σ = {dot})", "zh": "{name}（Σ = {dot}）"},
+    "qk_recomputed": {"en": "softmax recomputed here", "zh": "此处重新计算的 softmax"},
+    "qk_from_trace": {"en": "the model's weights (trace)", "zh": "模型的权重（运行记录）"},
+    "qk_head_output": {"en": "= head output", "zh": "= 注意力头输出"},
+    "qk_step_vectors": {
+        "en": "q is this position's query and k each position's key, read from the trace: d_k = {dk} numbers per "
+              "head.",
+        "zh": "q 是这个位置的查询，k 是每个位置的键，都直接取自运行记录：每个注意力头 d_k = {dk} 个数。",
+    },
+    "qk_step_products": {
+        "en": "Multiply q and k element by element (q ∘ k): the sum of a row is the dot product q · k, large when "
+              "the two point the same way.",
+        "zh": "把 q 与 k 逐元素相乘（q ∘ k）：每行之和就是点积 q · k，两者方向越一致，点积越大。",
+    },
+    "qk_step_softmax": {
+        "en": "Divide by √d_k = {sqrt} so the softmax is not saturated, set masked keys to −∞ ({masked} masked), and "
+              "take the softmax: the bars. The diamonds are the weights the model produced.",
+        "zh": "除以 √d_k = {sqrt}，使 softmax 不至于饱和；把被屏蔽的键设为 −∞（屏蔽了 {masked} 个），再取 softmax："
+              "即柱形。菱形是模型实际产生的权重。",
+    },
+    "qk_step_values": {
+        "en": "Each key's value v is multiplied by its weight; the sum over keys (bottom row) is this head's output "
+              "for the query, before the heads are concatenated and multiplied by W_O.",
+        "zh": "每个键的值 v 乘以它的权重；对所有键求和（最后一行）就是这个注意力头对该查询的输出，之后各注意力头拼接"
+              "并乘以 W_O。",
+    },
+    "qk_check_ok": {
+        "en": "The recomputed softmax equals the model's attention weights: largest difference {err} (float32 "
+              "rounding); scores differ by at most {serr}, head outputs by at most {oerr}.",
+        "zh": "重新计算的 softmax 与模型的注意力权重一致：最大差 {err}（float32 舍入误差）；分数最多相差 {serr}，"
+              "注意力头输出最多相差 {oerr}。",
+    },
+    "qk_check_bad": {
+        "en": "The recomputed softmax differs from the model's weights by up to {err}: this model's scores are not "
+              "q · k / √d_k alone ({scores}).",
+        "zh": "重新计算的 softmax 与模型的权重最多相差 {err}：该模型的分数不只是 q · k / √d_k（{scores}）。",
+    },
+    "qk_table": {"en": "Every number for this query", "zh": "该查询的全部数值"},
+    "qk_col_scaled": {"en": "q · k / √d_k", "zh": "q · k / √d_k"},
+    "qk_col_score": {"en": "score (trace)", "zh": "分数（运行记录）"},
+    "qk_col_softmax": {"en": "softmax (recomputed)", "zh": "softmax（重新计算）"},
+    "qk_col_weight": {"en": "weight (trace)", "zh": "权重（运行记录）"},
+    # ================================================================ end of issue 8's block
     # ================================================================ other models (ui/models.py, issue 10)
     "model": {"en": "Model", "zh": "模型"},
     "model_help": {"en": "The shipped model, or one of the pretrained models this app allows (models.toml).",

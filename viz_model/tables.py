@@ -22,6 +22,7 @@ from .analysis import (
     stack_tokens,
     step_pairs,
 )
+from .flow import gold_links, gold_status, model_alignment, qk_breakdown, word_span  # issue 8
 from .i18n import label
 from .trace import ATTENTION_KINDS, Trace
 
@@ -100,3 +101,41 @@ def logit_lens_table(trace: Trace, vocab: Sequence[str], k: int = 1, locale: str
              for lay in range(n_l)]
     index = pd.Index([label("layer_n", locale, n=lay) for lay in range(n_l)], name=label("col_layer", locale))
     return pd.DataFrame(cells, index=index, columns=columns)
+
+
+# -------------------------------------------------------------------------------------------- issue 8: alignment, q · k
+
+
+def alignment_table(trace: Trace, layer: int, head: int | None, locale: str = "en") -> pd.DataFrame:
+    """One row per output word: the word, the source word the model aligns it with (viz_model.flow), and where the
+    gold links apply, the gold source words and whether the model agrees with one of them."""
+    picked = model_alignment(trace, layer, head)
+    src = trace.source_tokens
+    df = pd.DataFrame({
+        label("col_position", locale): np.arange(len(picked), dtype=np.int64),
+        label("align_row_word", locale): [trace.next_tokens[r] for r in range(len(picked))],
+        label("align_model", locale): [src[s] for s in picked],
+    })
+    if gold_status(trace) == "ok":
+        first, _ = word_span(trace)
+        gold = gold_links(trace)
+        df[label("align_gold", locale)] = [" ".join(src[first + s] for s in sorted(g)) for g in gold]
+        df[label("align_hit", locale)] = [bool(g) and int(p) - first in g for p, g in zip(picked, gold)]
+    return df
+
+
+def qk_table(trace: Trace, kind: str, layer: int, head: int, query: int, locale: str = "en") -> pd.DataFrame:
+    """One row per key of one query (viz_model.flow.qk_breakdown): q · k, scaled, the trace's score, masked,
+    the recomputed softmax and the trace's weight."""
+    b = qk_breakdown(trace, kind, layer, head, query)
+    keys = trace.attention_tokens(kind)[1]
+    return pd.DataFrame({
+        label("col_position", locale): np.arange(len(keys), dtype=np.int64),
+        label("key", locale): list(keys),
+        "q · k": b.dot,
+        label("qk_col_scaled", locale): b.dot * b.scale,
+        label("qk_col_score", locale): b.trace_scores,
+        label("masked", locale): b.masked,
+        label("qk_col_softmax", locale): b.softmax,
+        label("qk_col_weight", locale): b.trace_weights,
+    })

@@ -20,6 +20,7 @@ from .attention import (
 )
 from .embeddings import EMBED_PARTS, embedding_heatmap, vocab_projection
 from .ffn import ffn_active_fraction, ffn_heatmap, ffn_histogram, residual_labels, residual_norms_figure
+from .flow import FLOW_STAGES, QK_STEPS, aer_heatmap, alignment_figure, flow_heatmap, qk_figure  # issue 8
 from .output import copy_attention_figure, logit_lens_heatmap, next_token_bars
 from .pipeline import pipeline_figure
 from .positional import embedding_sum_figure, position_similarity, positional_curves, positional_heatmap
@@ -32,5 +33,7 @@ __all__ = [
     "ffn_histogram", "head_map_chart", "head_map_rows", "head_summary_figure", "logit_lens_heatmap", "mask_figure",
     "next_token_bars", "pipeline_figure", "position_similarity", "positional_curves", "positional_heatmap",
     "residual_labels", "residual_norms_figure", "thumbnail", "token_colors", "vocab_projection",
+    # issue 8: alignment & flow, query · key
+    "FLOW_STAGES", "QK_STEPS", "aer_heatmap", "alignment_figure", "flow_heatmap", "qk_figure",
     "head_sweep_figure", "probability_change_figure",  # issue 8.2
 ]
