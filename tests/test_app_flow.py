@@ -10,6 +10,7 @@ from tests.test_figures import decode
 from tests.test_flow import _joint_flow, aer_by_hand
 
 SENTENCE = "The small dog sees the cat."  # in the grammar; the model's Spanish equals the reference
+# (numbers compared with rtol 1e-5: the app traces with 1 torch thread, the test engine with 2)
 
 
 def test_alignment_page_numbers_and_link(engine) -> None:
@@ -20,7 +21,7 @@ def test_alignment_page_numbers_and_link(engine) -> None:
     n = len(tr.next_tokens) - 1  # rows predicting words (not </s>)
     cross = tr.attention("cross", 2)[1]
     fig = chart(at, "alignment")
-    np.testing.assert_allclose(z_of(fig), cross[:n], rtol=1e-6)
+    np.testing.assert_allclose(z_of(fig), cross[:n], rtol=1e-5, atol=1e-7)
     picked = cross[:n, 1:len(tr.source_tokens) - 1].argmax(-1) + 1
     np.testing.assert_array_equal(decode(fig["data"][1]["x"]), picked)
     pairs = tr.meta["reference"]["alignment"]
@@ -42,8 +43,8 @@ def test_alignment_page_numbers_and_link(engine) -> None:
     np.testing.assert_allclose(z_of(chart(at, "raw_output"))[:, :S], tr.attention("cross", 2).mean(0)[:n], atol=1e-6)
     assert at.query_params["layer"] == "2" and at.query_params["head"] == "1" and at.query_params["page"] == "alignment"
     at.slider(key="w_layer_align.en").set_value(0).run()
-    np.testing.assert_allclose(z_of(chart(at, "alignment")), tr.attention("cross", 0)[1][:n], rtol=1e-6)
-    assert at.query_params["layer"] == "0"
+    np.testing.assert_allclose(z_of(chart(at, "alignment")), tr.attention("cross", 0)[1][:n], rtol=1e-5, atol=1e-7)
+    assert "layer" not in at.query_params  # the default layer is left out of the link
 
 
 def test_alignment_outside_the_grammar_says_so_in_both_languages() -> None:

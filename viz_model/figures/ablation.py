@@ -76,7 +76,5 @@ def head_sweep_figure(sweep: Sweep, removed: AblationSet | None = None, locale: 
                                     "showticklabels": i == 1,
                                     "ticktext": [label("layer_n", locale, n=lay) for lay in range(n_layers)]}
     n_rows = max(v.shape[0] for v in sweep.drops.values()) if kinds else 1
-    # The page's subheader names the figure; a Plotly title here would sit on the panel titles (subplot annotations
-    # do not push the title's margin); the figure's name is kept in layout.meta.
-    layout["meta"] = dict(title=label("abl_title_sweep", locale))
-    return finish(fig, "", max(300, 170 + 50 * n_rows), **layout)
+    # The title is padded above the panel titles (subplot annotations sit where a plain title would).
+    return finish(fig, label("abl_title_sweep", locale), max(300, 200 + 50 * n_rows), title_pad=30, **layout)

@@ -81,9 +81,10 @@ def height_for(n_rows: int, extra: int = 120) -> int:
     return int(min(MAX_HEIGHT, max(MIN_HEIGHT, extra + ROW_PX * n_rows)))
 
 
-def finish(fig: go.Figure, title: str, height: int, **layout: object) -> go.Figure:
+def finish(fig: go.Figure, title: str, height: int, title_pad: int = 10, **layout: object) -> go.Figure:
     """The finished figure: template, height, and the title, wrapped (never cut at a narrow width) and pushing the
-    margin above the plot, so axis titles and top tick labels never overlap it.
+    margin above the plot, so axis titles and top tick labels never overlap it (title_pad: more room below it, for
+    subplot titles).
 
     The layout is plain JSON and goes in unvalidated: Plotly's validation of a layout (update_layout) cost more than
     building the rest of a figure. tests/test_figures.py checks every builder against the validated figure, so
@@ -93,7 +94,7 @@ def finish(fig: go.Figure, title: str, height: int, **layout: object) -> go.Figu
     full = fig.layout.to_plotly_json()  # what the builder set already: subplots, shapes, annotations
     full.update(template=TEMPLATE_JSON, height=height, margin=MARGIN,
                 title=dict(text=wrap(title), x=0, xanchor="left", y=1, yref="paper", yanchor="bottom",
-                           automargin=True, pad=dict(b=10), font=dict(size=15)))
+                           automargin=True, pad=dict(b=title_pad), font=dict(size=15)))
     for name, value in layout.items():
         if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict) and isinstance(value.get("title"), str):
             value = {**value, "title": dict(text=value["title"])}
