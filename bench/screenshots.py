@@ -21,6 +21,7 @@ from ui.apptest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve_app  # noqa: E40
 
 SENTENCE = "The black cat that the old woman sees does not sleep under the big table."
 PHONE = {"width": 390, "height": 844}
+CROSS_LAST = "x.2.0,x.2.1,x.2.2,x.2.3"  # every cross-attention head of the last decoder layer
 VIEWS = [  # (file name, page path, query parameters[, colour scheme, viewport])
     ("overview", "", {"q": SENTENCE, "lang": "zh"}),
     ("embeddings", "embeddings", {"q": SENTENCE, "lang": "es"}),
@@ -40,9 +41,13 @@ VIEWS = [  # (file name, page path, query parameters[, colour scheme, viewport])
                   "head": "2", "qpos": "3"}),
     ("qk_phone", "qk", {"q": "The small dog sees the cat.", "lang": "es", "kind": "cross", "layer": "2", "head": "1",
                         "qpos": "2", "ui": "zh"}, "light", PHONE),
+    # Issue 8.2: head ablation (the last layer's cross-attention heads off changes the translation)
+    ("ablation", "ablation", {"q": "The small dog sees the cat.", "lang": "es", "ablate": CROSS_LAST}),
+    ("ablation_phone", "ablation", {"q": "The small dog sees the cat.", "lang": "es", "ablate": CROSS_LAST}, "light",
+     PHONE),
     # What the app says about a translation (ui/honesty.py): in the model's language, a model error, outside, a copy.
     ("honesty_in_grammar", "", {"q": "The children are playing in the garden.", "lang": "zh"}),
-    ("honesty_model_error", "", {"q": "We went to the park yesterday.", "lang": "es"}),
+    ("honesty_model_error", "", {"q": "I don't like coffee.", "lang": "es"}),
     ("honesty_outside", "", {"q": "Colorless green ideas sleep furiously.", "lang": "es"}),
     ("honesty_copy", "", {"q": "My name is Zorbalinda.", "lang": "zh"}),
     # A model other than the shipped one (models.toml): the real all-MiniLM-L6-v2 BERT encoder from PyPI.

@@ -501,6 +501,6 @@ def test_downloads_are_built_once_per_trace(engine) -> None:
         cache.get_trace = original
     assert not calls  # served from the cache: the trace was not rebuilt
     back = Trace.from_npz_bytes(first)
-    np.testing.assert_array_equal(back["logits"], expected(engine)["logits"])
+    np.testing.assert_allclose(back["logits"], expected(engine)["logits"], rtol=1e-5, atol=1e-5)  # 1 vs 2 threads
     as_json = json.loads(cache.trace_download(SENTENCE, "es", DecodeSettings(), "json"))
     assert as_json["target_tokens"] == list(expected(engine).target_tokens)

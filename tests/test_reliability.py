@@ -191,7 +191,7 @@ def test_hostile_links_on_every_page(engine, i: int) -> None:
 
 
 def test_enough_link_sets() -> None:
-    assert len(LINK_SETS) >= MIN_LINKS and len(PAGE_ORDER) == 6
+    assert len(LINK_SETS) >= MIN_LINKS and len(PAGE_ORDER) >= 6  # each set visits every page
 
 
 # ---------------------------------------------------------------------------------------------- checkpoints
