@@ -32,7 +32,7 @@ from ui.apptest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve_app  # noqa: E40
 from ui.legacy_pages import navigation_only  # noqa: E402
 from viz_model import grammar  # noqa: E402
 
-PAGES = ["overview", "embeddings", "positional", "attention", "ffn", "output"]
+PAGES = ["overview", "embeddings", "positional", "attention", "ffn", "output", "alignment", "qk", "ablation"]
 
 
 def sentences(n: int, seed: int) -> list[str]:
@@ -84,6 +84,9 @@ WIDGETS = {
     "attention": ("slider", "w_layer_encoder_self.en", (1, 2)),
     "ffn": ("slider", "w_layer_ffn.en", (1, 2)),
     "output": ("slider", "w_step.en", (1, 2)),
+    "alignment": ("slider", "w_layer_align.en", (1, 2)),
+    "qk": ("slider", "w_layer_qk.en", (1, 2)),
+    "ablation": ("multiselect", "abl_heads_cross.en", ([(2, 1)], [(2, 2)])),  # each set decoded once, then cached
 }
 
 
