@@ -796,6 +796,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Each point is one head. Click a point to show that layer and head in the views above.",
         "zh": "每个点是一个注意力头。点击一个点，即可在上方的视图中查看该层的这个注意力头。",
     },
+    "hm_about": {"en": "What do these numbers mean?", "zh": "这些数字是什么意思？"},
     "hm_explain": {
         "en": "- **Entropy** (bits): how spread out a head's attention is, averaged over the query rows. 0 means each "
               "row looks at a single token; higher means attention is shared among many tokens.\n"
