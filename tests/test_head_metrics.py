@@ -152,8 +152,7 @@ def test_attention_page_shows_head_metrics(engine):
     assert (df[label("hm_alignment", "en")].notna() == (df["attention"] == label("cross", "en"))).all()
     fig = chart(at, "head_metrics_select.en")
     assert len(fig["data"]) == 3
-    x = fig["data"][0]["x"]
-    np.testing.assert_allclose(decode(x) if isinstance(x, dict) else x,
+    np.testing.assert_allclose(decode(fig["data"][0]["x"]),
                                df[df["attention"] == label("encoder_self", "en")][label("hm_entropy", "en")],
                                rtol=1e-4)
     assert label("hm_explain", "en") in texts(at)
