@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from tests.test_app import CJK, _navigation_only, chart, expected, new_app, no_exception, texts  # noqa: F401
+from tests.test_app import CJK, _navigation_only, chart, expected, new_app, no_exception, texts, z_of  # noqa: F401
 from tests.test_figures import decode, synthetic_trace
 from tests.test_flow import aer_by_hand
 from ui.widgets import picked_head
@@ -165,3 +165,29 @@ def test_attention_page_head_metrics_in_chinese_outside_the_grammar():
     df = next(d.value for d in at.dataframe if label("hm_entropy_norm", "zh") in d.value.columns)
     assert df[label("hm_alignment", "zh")].isna().all()
     assert CJK.search(chart(at, "head_metrics_select.zh")["layout"]["title"]["text"])
+
+
+def click(at, key: str, curve: int, index: int):
+    """A click on one point of a Plotly chart drawn with on_select: AppTest has no accessor for it, so the chart's
+    selection goes into the widget states the next run sends, as the browser would send it."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    el = next(e for e in at.get("plotly_chart") if e.proto.id.endswith("-" + key))
+    states = at._tree.get_widget_states()
+    state = WidgetState(id=el.proto.id)
+    point = {"curve_number": curve, "point_number": index, "point_index": index}
+    state.string_value = json.dumps({"selection": {"points": [point], "point_indices": [index], "box": [],
+                                                 "lasso": []}})
+    states.widgets.append(state)
+    return at._run(states)
+
+
+def test_clicking_a_point_selects_its_kind_layer_and_head(engine):
+    at = new_app(page="attention")
+    tr = expected(engine)
+    n_heads = tr.attention("cross", 0).shape[0]
+    at = click(at, "head_metrics_select.en", 2, n_heads + 1)  # cross-attention, layer 1, head 1
+    no_exception(at)
+    assert at.query_params["kind"] == "cross"
+    assert at.query_params["layer"] == "1" and at.query_params["head"] == "1"
+    np.testing.assert_allclose(z_of(chart(at, "heatmap_cross")), tr.attention("cross", 1)[1], rtol=1e-4, atol=1e-6)
