@@ -784,7 +784,7 @@ LABELS: dict[str, dict[str, str]] = {
     "hm_diagonal_distance": {"en": "distance from diagonal", "zh": "离对角线的距离"},
     "hm_previous_token": {"en": "previous-token score", "zh": "前一个词元得分"},
     "hm_first_token": {"en": "first-token score", "zh": "首词元得分"},
-    "hm_last_token": {"en": "</s> score", "zh": "</s> 得分"},
+    "hm_last_token": {"en": "last-token (</s>) score", "zh": "末词元（</s>）得分"},
     "hm_alignment": {"en": "alignment (1 − AER)", "zh": "对齐度（1 − AER）"},
     "col_kind": {"en": "attention", "zh": "注意力类型"},
     "hm_y_metric": {"en": "Vertical axis of the scatter", "zh": "散点图的纵轴"},
@@ -810,7 +810,7 @@ LABELS: dict[str, dict[str, str]] = {
               "- **First-token score**: the average attention paid to the first token (the language tag in the "
               "source, `<s>` in the output). Heads with nothing useful to do often park their attention there (a "
               "\"sink\").\n"
-              "- **`</s>` score**: the same for the last source token, the end marker `</s>` (encoder and "
+              "- **Last-token (`</s>`) score**: the same for the last source token, the end marker `</s>` (encoder and "
               "cross-attention only).\n"
               "- **Alignment (1 − AER)**: for cross-attention heads, how often the source word a head looks at most "
               "is the word the grammar says the output word translates (1 = always). Only for sentences in the "
@@ -823,7 +823,7 @@ LABELS: dict[str, dict[str, str]] = {
               "- **前一个词元得分**：每个词元分给紧挨在它前面那个词元的平均注意力（仅限自注意力）。\n"
               "- **首词元得分**：分给第一个词元（源句中的语言标记、输出中的 `<s>`）的平均注意力。没有有用信息可取的"
               "注意力头常把注意力“停放”在这里（称为“注意力汇”）。\n"
-              "- **`</s>` 得分**：同样的计算，针对最后一个源词元，即结束标记 `</s>`"
+              "- **末词元（`</s>`）得分**：同样的计算，针对最后一个源词元，即结束标记 `</s>`"
               "（仅限编码器自注意力和交叉注意力）。\n"
               "- **对齐度（1 − AER）**：对交叉注意力头而言，它最关注的源词是否正是语法规定的、输出词所翻译的那个词"
               "（1 = 总是）。仅适用于模型语法之内、且译文与参考译文相同的句子。",
