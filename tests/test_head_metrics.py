@@ -17,6 +17,7 @@ from ui.widgets import picked_head
 from viz_model import figures, tables
 from viz_model.head_metrics import METRICS, attention_metrics, head_metrics
 from viz_model.i18n import label
+from viz_model.trace import Trace
 
 CAUSAL = np.triu(np.ones((5, 5), dtype=bool), k=1)
 
@@ -191,3 +192,17 @@ def test_clicking_a_point_selects_its_kind_layer_and_head(engine):
     assert at.query_params["kind"] == "cross"
     assert at.query_params["layer"] == "1" and at.query_params["head"] == "1"
     np.testing.assert_allclose(z_of(chart(at, "heatmap_cross")), tr.attention("cross", 1)[1], rtol=1e-4, atol=1e-6)
+
+
+def test_one_stack_traces_and_a_translation_that_differs():
+    dec = head_metrics(synthetic_trace(n_enc=0))
+    assert set(dec.kind) == {"decoder_self"} and dec.alignment_status == "none"
+    assert np.isnan(dec.values["last_token"]).all() and np.isfinite(dec.values["previous_token"]).all()
+    enc = head_metrics(synthetic_trace(n_dec=0))
+    assert set(enc.kind) == {"encoder_self"} and np.isfinite(enc.values["last_token"]).all()
+    tr = synthetic_trace()
+    differs = Trace(tr.arrays, tr.source_tokens, tr.target_tokens, tr.next_tokens,
+                    {"in_grammar": True, "reference": {"tokens": ["el"], "alignment": [[1, 1]]},
+                     "matches_reference": False})
+    m = head_metrics(differs)
+    assert m.alignment_status == "differs" and np.isnan(m.values["alignment"]).all()
