@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from viz_model import figures
+from viz_model.head_metrics import HeadMetrics
 from viz_model.i18n import label
 from viz_model.trace import Trace
 
@@ -60,3 +61,19 @@ def table(run: Run, df: pd.DataFrame, name: str, key: str) -> None:
     csv = df.to_csv(index=not plain_index).encode("utf-8")
     st.download_button(label("download_csv", run.locale), data=csv, file_name=f"{name}.csv", mime="text/csv",
                        key=key, on_click="ignore", icon="⬇️")
+
+
+def picked_head(points: list[dict], metrics: HeadMetrics) -> tuple[str, int, int] | None:
+    """(kind, layer, head) of the first clicked point of figures.head_metrics_scatter (its curve number is the kind,
+    its point index the head within that kind), or None."""
+    if not points:
+        return None
+    kinds = figures.head_metrics_kinds(metrics)
+    curve, index = points[0].get("curve_number"), points[0].get("point_index")
+    if not isinstance(curve, int) or not isinstance(index, int) or not 0 <= curve < len(kinds):
+        return None
+    rows = [i for i, k in enumerate(metrics.kind) if k == kinds[curve]]
+    if not 0 <= index < len(rows):
+        return None
+    row = rows[index]
+    return kinds[curve], int(metrics.layer[row]), int(metrics.head[row])

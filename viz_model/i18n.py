@@ -777,6 +777,67 @@ LABELS: dict[str, dict[str, str]] = {
     "class_determiner": {"en": "determiner", "zh": "限定词"},
     "class_number": {"en": "number", "zh": "数词"},
     "class_preposition": {"en": "preposition", "zh": "介词"},
+    # ---------------------------------------------------------------- issue 8.7: head metrics
+    "head_metrics": {"en": "Head metrics: every head of every kind", "zh": "注意力头指标：每种注意力的每个注意力头"},
+    "hm_entropy": {"en": "entropy (bits)", "zh": "熵（比特）"},
+    "hm_entropy_norm": {"en": "normalised entropy", "zh": "归一化熵"},
+    "hm_diagonal_distance": {"en": "distance from diagonal", "zh": "离对角线的距离"},
+    "hm_previous_token": {"en": "previous-token score", "zh": "前一个词元得分"},
+    "hm_first_token": {"en": "first-token score", "zh": "首词元得分"},
+    "hm_last_token": {"en": "last-token (</s>) score", "zh": "末词元（</s>）得分"},
+    "hm_alignment": {"en": "alignment (1 − AER)", "zh": "对齐度（1 − AER）"},
+    "col_kind": {"en": "attention", "zh": "注意力类型"},
+    "hm_y_metric": {"en": "Vertical axis of the scatter", "zh": "散点图的纵轴"},
+    "title_head_metrics": {
+        "en": "Every head: entropy against {metric}",
+        "zh": "每个注意力头：熵与{metric}",
+    },
+    "hm_click_help": {
+        "en": "Each point is one head. Click a point to show that layer and head in the views above.",
+        "zh": "每个点是一个注意力头。点击一个点，即可在上方的视图中查看该层的这个注意力头。",
+    },
+    "hm_about": {"en": "What do these numbers mean?", "zh": "这些数字是什么意思？"},
+    "hm_explain": {
+        "en": "- **Entropy** (bits): how spread out a head's attention is, averaged over the query rows. 0 means each "
+              "row looks at a single token; higher means attention is shared among many tokens.\n"
+              "- **Normalised entropy**: the same, divided by the most it could be for the tokens each row may see. "
+              "1 means perfectly even attention; 0 means fully focused.\n"
+              "- **Distance from diagonal**: on average, how many positions away from itself a query looks "
+              "(weighted by attention). For cross-attention it is measured from the line that runs proportionally "
+              "from the first source token to the last. 0 means every token looks at itself.\n"
+              "- **Previous-token score**: the average attention each token pays to the token just before it "
+              "(self-attention only).\n"
+              "- **First-token score**: the average attention paid to the first token (the language tag in the "
+              "source, `<s>` in the output). Heads with nothing useful to do often park their attention there (a "
+              "\"sink\").\n"
+              "- **Last-token (`</s>`) score**: the same for the last source token, the end marker `</s>` (encoder and "
+              "cross-attention only).\n"
+              "- **Alignment (1 − AER)**: for cross-attention heads, how often the source word a head looks at most "
+              "is the word the grammar says the output word translates (1 = always). Only for sentences in the "
+              "model's grammar whose translation equals the reference.",
+        "zh": "- **熵**（比特）：一个注意力头的注意力有多分散，对所有查询行取平均。0 表示每一行只看一个词元；"
+              "数值越高，注意力分给的词元越多。\n"
+              "- **归一化熵**：同样的熵，除以这一行能看到的词元所允许的最大值。1 表示注意力完全均匀；0 表示完全集中。\n"
+              "- **离对角线的距离**：按注意力加权，查询平均看向离自己多少个位置之外的词元。交叉注意力则以从第一个源词元"
+              "按比例延伸到最后一个源词元的那条线为基准。0 表示每个词元都只看自己。\n"
+              "- **前一个词元得分**：每个词元分给紧挨在它前面那个词元的平均注意力（仅限自注意力）。\n"
+              "- **首词元得分**：分给第一个词元（源句中的语言标记、输出中的 `<s>`）的平均注意力。没有有用信息可取的"
+              "注意力头常把注意力“停放”在这里（称为“注意力汇”）。\n"
+              "- **末词元（`</s>`）得分**：同样的计算，针对最后一个源词元，即结束标记 `</s>`"
+              "（仅限编码器自注意力和交叉注意力）。\n"
+              "- **对齐度（1 − AER）**：对交叉注意力头而言，它最关注的源词是否正是语法规定的、输出词所翻译的那个词"
+              "（1 = 总是）。仅适用于模型语法之内、且译文与参考译文相同的句子。",
+    },
+    "hm_alignment_outside": {
+        "en": "Alignment is blank: this sentence is outside the model's training grammar, so there are no gold "
+              "word links to compare with.",
+        "zh": "对齐度为空：这个句子不在模型的训练语法之内，没有可供比较的标准词对齐。",
+    },
+    "hm_alignment_differs": {
+        "en": "Alignment is blank: the model's translation differs from the reference, so the gold word links do "
+              "not apply to it.",
+        "zh": "对齐度为空：模型的译文与参考译文不同，标准词对齐不适用于它。",
+    },
     "class_auxiliary": {"en": "auxiliary", "zh": "助动词"},
     "class_negation": {"en": "negation", "zh": "否定词"},
     "class_conjunction": {"en": "conjunction", "zh": "连词"},

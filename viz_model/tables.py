@@ -23,6 +23,7 @@ from .analysis import (
     step_pairs,
 )
 from .flow import gold_links, gold_status, model_alignment, qk_breakdown, word_span  # issue 8
+from .head_metrics import METRICS, HeadMetrics, head_metrics  # issue 8.7
 from .i18n import label
 from .trace import ATTENTION_KINDS, Trace
 
@@ -139,3 +140,20 @@ def qk_table(trace: Trace, kind: str, layer: int, head: int, query: int, locale:
         label("qk_col_softmax", locale): b.softmax,
         label("qk_col_weight", locale): b.trace_weights,
     })
+
+
+# -------------------------------------------------------------------------------------------- issue 8.7: head metrics
+
+
+def head_metrics_table(trace: Trace, locale: str = "en", metrics: HeadMetrics | None = None) -> pd.DataFrame:
+    """One row per head of every attention kind (viz_model.head_metrics): kind, layer, head and every metric;
+    a metric that does not apply is NaN (a blank cell)."""
+    m = head_metrics(trace) if metrics is None else metrics
+    data: dict[str, object] = {
+        label("col_kind", locale): [label(k, locale) for k in m.kind],
+        label("col_layer", locale): m.layer,
+        label("col_head", locale): m.head,
+    }
+    for name in METRICS:
+        data[label(f"hm_{name}", locale)] = m.values[name]
+    return pd.DataFrame(data)

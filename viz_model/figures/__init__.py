@@ -9,12 +9,15 @@ viz_model.i18n.label in the interface language `locale` ("en" or "zh").
 
 from .ablation import head_sweep_figure, probability_change_figure  # issue 8.2
 from .attention import (
+    HEAD_METRIC_Y,
     HEAD_METRICS,
     attention_grid,
     attention_heatmap,
     attention_row,
     head_map_chart,
     head_map_rows,
+    head_metrics_kinds,
+    head_metrics_scatter,
     head_summary_figure,
     mask_figure,
 )
@@ -36,4 +39,5 @@ __all__ = [
     # issue 8: alignment & flow, query · key
     "FLOW_STAGES", "QK_STEPS", "aer_heatmap", "alignment_figure", "flow_heatmap", "qk_figure",
     "head_sweep_figure", "probability_change_figure",  # issue 8.2
+    "HEAD_METRIC_Y", "head_metrics_kinds", "head_metrics_scatter",  # issue 8.7
 ]

@@ -22,6 +22,7 @@ from ..analysis import (
     head_summary,
     masked_attention,
 )
+from ..head_metrics import METRICS, HeadMetrics, head_metrics
 from ..i18n import label
 from ..trace import ATTENTION_KINDS, Trace
 from .style import (
@@ -35,6 +36,7 @@ from .style import (
     SEPARATOR,
     SEQUENTIAL,
     color_kwargs,
+    esc,
     esc_all,
     finish,
     height_for,
@@ -271,3 +273,45 @@ def head_map_chart(trace: Trace, kind: str, locale: str = "en") -> dict:
     spec = json.loads(_head_map_template(kind, locale, len(rows)))
     spec["datasets"] = {"heads": rows}
     return spec
+
+
+# -------------------------------------------------------------------------------------------- issue 8.7: head metrics
+
+HEAD_METRIC_Y = tuple(m for m in METRICS if m != "entropy")  # the scatter's vertical axis choices
+KIND_SYMBOLS = {"encoder_self": "circle", "decoder_self": "square", "cross": "diamond"}
+
+
+def head_metrics_kinds(metrics: HeadMetrics) -> list[str]:
+    """The attention kinds in the scatter's trace order (curve numbers of a Plotly selection)."""
+    return [k for k in ATTENTION_KINDS if k in metrics.kind]
+
+
+def head_metrics_scatter(trace: Trace, y: str = "diagonal_distance", locale: str = "en",
+                         metrics: HeadMetrics | None = None) -> go.Figure:
+    """One point per head of every attention kind: x = entropy (bits), y = another head metric (HEAD_METRIC_Y),
+    one trace per kind (colour and marker), hover = layer, head and the values. Points keep head_metrics' order
+    within a kind (point index = layer × heads + head); a NaN value is not drawn."""
+    check_choice("y", y, HEAD_METRIC_Y)
+    m = head_metrics(trace) if metrics is None else metrics
+    kinds = np.asarray(m.kind)
+    x_name, y_name = esc(label("hm_entropy", locale)), esc(label(f"hm_{y}", locale))
+    fig = go.Figure()
+    for i, kind in enumerate(head_metrics_kinds(m)):
+        sel = kinds == kind
+        custom = np.stack([m.layer[sel], m.head[sel], m.values["entropy_norm"][sel]], axis=-1).astype(np.float32)
+        fig.add_trace(go.Scatter(
+            x=m.values["entropy"][sel].astype(np.float32), y=m.values[y][sel].astype(np.float32), mode="markers",
+            name=label(kind, locale), customdata=custom,
+            marker=dict(color=PALETTE[i % len(PALETTE)], size=11, symbol=KIND_SYMBOLS.get(kind, "circle"),
+                        line=dict(width=1, color="white")),
+            hovertemplate=(f"{label(kind, locale)}<br>{label('layer', locale)} %{{customdata[0]}}, "
+                           f"{label('head', locale)} %{{customdata[1]}}<br>{x_name}: %{{x:.3f}}<br>"
+                           f"{esc(label('hm_entropy_norm', locale))}: %{{customdata[2]:.3f}}<br>"
+                           f"{y_name}: %{{y:.3f}}<extra></extra>"),
+        ))
+    title = esc(label("title_head_metrics", locale, metric=label(f"hm_{y}", locale)))
+    return finish(
+        fig, title, 420, legend=dict(orientation="h", y=-0.25), clickmode="event+select",
+        xaxis=dict(title=x_name, showgrid=True, gridcolor=GRID),
+        yaxis=dict(title=y_name, showgrid=True, gridcolor=GRID),
+    )
