@@ -13,22 +13,20 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import torch
 from safetensors.torch import load_file, save_file
-from streamlit.testing.v1 import AppTest
 
 from tests.conftest import count_cases, make_tiny_engine
-from ui.legacy_pages import navigation_only
+from tests.test_app import _navigation_only, new_app, no_exception  # noqa: F401  (the fixture: AppTest runs through the router)
 from ui.view import PAGE_ORDER, PARAMS, Limits, parse
 from viz_model.checkpoint import CheckpointError
 from viz_model.cli import main
 from viz_model.engine import Engine
 
-TIMEOUT = 60
 MIN_SENTENCES, MIN_LINKS, MIN_CHECKPOINTS, MIN_APP_CHECKPOINTS = 40, 30, 30, 6
 
 # (sentence, what must happen): "ok" a translation, "error" one clear message, "any" either (never a traceback)
@@ -101,21 +99,6 @@ def test_hostile_sentence_in_a_real_process() -> None:
 # ---------------------------------------------------------------------------------------------- the app
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _navigation_only() -> Iterator[None]:
-    with navigation_only():
-        yield
-
-
-def new_app(**params: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def _utf8(text: str) -> bool:
