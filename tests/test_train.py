@@ -67,3 +67,16 @@ def test_heldout_file_is_byte_reproducible(tmp_path):
     save_examples(examples, tmp_path / "b.jsonl.gz")
     assert (tmp_path / "a.jsonl.gz").read_bytes() == (tmp_path / "b.jsonl.gz").read_bytes()
     assert load_examples(tmp_path / "a.jsonl.gz") == examples
+
+
+def test_batches_cap_sentences():
+    """--max-sentences caps the pairs per batch; without it short pairs share a few large batches."""
+    import random
+
+    from viz_model.data import Pair, token_batches
+
+    pairs = [Pair([4, 5, 3], [2, 6, 3], "es") for _ in range(100)] + [Pair([4] * 20, [2] * 20, "es") for _ in range(10)]
+    uncapped = [src.size(0) for src, _ in token_batches(pairs, 600, random.Random(0))]
+    capped = [src.size(0) for src, _ in token_batches(pairs, 600, random.Random(0), max_sentences=16)]
+    assert max(uncapped) == 100 and sum(uncapped) == 110
+    assert max(capped) <= 16 and sum(capped) == 110 and len(capped) > len(uncapped)

@@ -158,13 +158,18 @@ def pad(seqs: Sequence[Sequence[int]], pad_id: int = 0) -> Tensor:
     return torch.tensor([list(s) + [pad_id] * (n - len(s)) for s in seqs], dtype=torch.long)
 
 
-def token_batches(pairs: Sequence[Pair], max_tokens: int, rng: random.Random) -> Iterator[tuple[Tensor, Tensor]]:
-    """Batches of similar-length pairs holding about max_tokens target tokens each, in random order."""
+def token_batches(pairs: Sequence[Pair], max_tokens: int, rng: random.Random,
+                  max_sentences: int = 0) -> Iterator[tuple[Tensor, Tensor]]:
+    """Batches of similar-length pairs holding about max_tokens target tokens each, in random order.
+
+    max_sentences > 0 also caps the pairs per batch. Without it the shortest pairs (set phrases: "thank you") fill a
+    few huge batches per epoch, so each of them gets few gradient steps however often it is repeated (the shipped
+    model was trained without the cap, and learnt some Chinese set phrases poorly)."""
     order = sorted(range(len(pairs)), key=lambda i: (len(pairs[i].tgt), len(pairs[i].src), rng.random()))
     batches, cur, longest = [], [], 0
     for i in order:
         longest = max(longest, len(pairs[i].tgt))
-        if cur and longest * (len(cur) + 1) > max_tokens:
+        if cur and (longest * (len(cur) + 1) > max_tokens or 0 < max_sentences <= len(cur)):
             batches.append(cur)
             cur, longest = [], len(pairs[i].tgt)
         cur.append(i)
