@@ -126,10 +126,13 @@ def _n_values(z) -> int:
     return sum(len(r) for r in z)
 
 
+# What changes when a new sentence is drawn: the charts' token labels, and the page's own text (a page whose only
+# chart has the same labels for every sentence, such as the ablation sweep, still changes its captions).
 SIGNATURE_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify([
     (g.layout && g.layout.xaxis && g.layout.xaxis.ticktext) || null,
     (g.layout && g.layout.yaxis && g.layout.yaxis.ticktext) || null,
-    (g.layout && g.layout.annotations || []).map(a => a.text)])).join('|')"""
+    (g.layout && g.layout.annotations || []).map(a => a.text)])).join('|')
+    + ((document.querySelector('[data-testid="stMain"]') || {}).innerText || '')"""
 
 IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]')"""
