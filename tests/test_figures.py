@@ -574,3 +574,13 @@ def test_every_builder_equals_its_validated_figure(tr, locale):
     ]
     for fig in built:
         assert json.loads(fig.to_json()) == json.loads(go.Figure(fig.to_dict()).to_json()), fig.layout.title.text
+
+
+def test_top_k_ids_equals_a_stable_sort():
+    """The lens table's top-k (without sorting the whole vocabulary) equals a stable argsort of -p, ties included."""
+    from viz_model.tables import top_k_ids
+
+    rng = np.random.default_rng(0)
+    for p in (rng.random((3, 4, 200)).astype(np.float32), rng.integers(0, 3, size=(2, 5, 50)).astype(np.float32)):
+        for k in (1, 2, 5, p.shape[-1]):
+            np.testing.assert_array_equal(top_k_ids(p, k), np.argsort(-p, axis=-1, kind="stable")[..., :k])
