@@ -6,7 +6,6 @@ import streamlit as st
 
 from ui import models, session, widgets
 from viz_model import figures, tables
-from viz_model.head_metrics import head_metrics
 from viz_model.i18n import label
 from viz_model.trace import ATTENTION_KINDS, attention_name
 
@@ -78,33 +77,4 @@ for kind, tab in zip(kinds, tabs):
             show(kind)
 
 
-def metrics_section() -> None:
-    """Issue 8.7: every head of every kind, as a sortable table (with CSV) and an entropy scatter; clicking a point
-    shows that kind, layer and head in the views above."""
-    st.subheader(label("head_metrics", loc))
-    metrics = head_metrics(trace)
-    with st.expander(label("hm_about", loc)):
-        st.markdown(label("hm_explain", loc))
-    if metrics.alignment_status in ("outside", "differs"):
-        st.caption(label(f"hm_alignment_{metrics.alignment_status}", loc))
-    widgets.table(run, tables.head_metrics_table(trace, locale=loc, metrics=metrics), "head_metrics",
-                  key="csv_head_metrics")
-    y = st.selectbox(label("hm_y_metric", loc), figures.HEAD_METRIC_Y, key=f"hm_y.{loc}",
-                     format_func=lambda m: label(f"hm_{m}", loc))
-    key = f"head_metrics_select.{loc}"
-
-    def picked() -> None:
-        chosen = widgets.picked_head(st.session_state[key].selection.get("points") or [], metrics)
-        if chosen is not None:
-            kind, layer, head = chosen
-            session.update(attention_kind=kind, layer=layer, head=head)
-            if kind in labels:
-                st.session_state[tab_key] = labels[kind]
-
-    st.plotly_chart(figures.head_metrics_scatter(trace, y, locale=loc, metrics=metrics), width="stretch",
-                    key=key, config=widgets.CHART_CONFIG, theme="streamlit", on_select=picked,
-                    selection_mode="points")
-    st.caption(label("hm_click_help", loc))
-
-
-metrics_section()
+widgets.head_metrics_section(run, tab_key, labels)
